@@ -1,0 +1,532 @@
+package dev.fraudengine.core;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The engine behind {@link FraudEngine#builder()}.
+ *
+ * <p>All configuration is final and read-only after construction; the only mutable state is in the components
+ * (which are thread-safe by contract), the lock-free {@link MetricsRecorder}, the per-model failure records and
+ * the listener queues. A decision therefore takes no lock of the engine's own; it allocates its feature vector,
+ * its result lists and the decision.
+ */
+final class DefaultFraudEngine implements FraudEngine {
+  private static final Logger LOG = LoggerFactory.getLogger(FraudEngine.class);
+  private static final Duration LISTENER_DRAIN = Duration.ofSeconds(5);
+  private static final RuleAction[] PRECEDENCE = {
+      RuleAction.ALLOW, RuleAction.BLOCK, RuleAction.HOLD, RuleAction.REVIEW};
+
+  private final FeaturePipeline pipeline;
+  private final FeatureSchema schema;
+  private final String schemaId;
+  private final Map<String, Integer> featureIndex;
+  private final List<ModelSlot> models;
+  private final CaseStore caseStore;
+  private final int nearestCases;
+  private final RuleSet rules;
+  private final RuleSet shadowRules;
+  private final VerdictPolicy policy;
+  private final TransactionValidator validator;
+  private final int topFeatures;
+  private final MetricsRecorder metrics;
+  private final List<ListenerDispatcher> listeners;
+  private final Executor asyncExecutor;
+  private final ExecutorService ownedExecutor;
+  private final BurstLog pipelineLog;
+  private final BurstLog caseStoreLog;
+  private final BurstLog ruleLog;
+  private volatile boolean closed;
+
+  DefaultFraudEngine(FraudEngine.Builder b) {
+    this.pipeline = b.pipeline;
+    this.schema = pipeline.schema();
+    this.schemaId = schema.name() + "@" + schema.version();
+    Map<String, Integer> index = new HashMap<>();
+    for (int i = 0; i < schema.size(); i++) {
+      index.put(schema.features().get(i), i);
+    }
+    this.featureIndex = Map.copyOf(index);
+    List<ModelSlot> slots = new ArrayList<>();
+    for (int i = 0; i < b.models.size(); i++) {
+      slots.add(new ModelSlot(b.models.get(i), b.weights.get(i), LOG, b.failureLogInterval));
+    }
+    this.models = List.copyOf(slots);
+    this.caseStore = b.caseStore;
+    this.nearestCases = b.nearestCases;
+    this.rules = b.rules;
+    this.shadowRules = b.shadowRules;
+    this.policy = b.policy;
+    this.validator = TransactionValidator.builder().clock(b.clock).maxClockSkew(b.maxClockSkew)
+        .maxAmount(b.maxAmount).maxIdLength(b.maxIdLength).build();
+    this.topFeatures = b.topFeatures;
+    this.metrics = new MetricsRecorder(b.clock);
+    List<ListenerDispatcher> dispatchers = new ArrayList<>();
+    for (int i = 0; i < b.listeners.size(); i++) {
+      dispatchers.add(new ListenerDispatcher(b.listeners.get(i), i, b.listenerQueueCapacity,
+          metrics.listenerDropped, metrics.listenerFailures, LOG, b.failureLogInterval));
+    }
+    this.listeners = List.copyOf(dispatchers);
+    if (b.asyncExecutor != null) {
+      this.asyncExecutor = b.asyncExecutor;
+      this.ownedExecutor = null;
+    } else {
+      this.ownedExecutor = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors(),
+          daemonThreads("fraud-score-"));
+      this.asyncExecutor = ownedExecutor;
+    }
+    this.pipelineLog = new BurstLog(LOG, "feature pipeline '" + schemaId + "'", b.failureLogInterval);
+    this.caseStoreLog = new BurstLog(LOG, "case store", b.failureLogInterval);
+    this.ruleLog = new BurstLog(LOG, "rule set '" + rules.version() + "'", b.failureLogInterval);
+  }
+
+  @Override
+  public Decision score(Transaction tx) {
+    long start = System.nanoTime();
+    Objects.requireNonNull(tx, "tx");
+    ensureOpen();
+    List<InputProblem> problems = validator.problems(tx);
+    if (!problems.isEmpty()) {
+      metrics.rejected(problems);
+      throw new InvalidTransactionException(tx.id(), problems);
+    }
+    return decide(tx, start);
+  }
+
+  @Override
+  public List<Decision> scoreAll(List<Transaction> txs) {
+    Objects.requireNonNull(txs, "txs");
+    ensureOpen();
+    List<InputProblem> all = new ArrayList<>();
+    for (int i = 0; i < txs.size(); i++) {
+      Transaction tx = Objects.requireNonNull(txs.get(i), () -> "txs contains null");
+      List<InputProblem> problems = validator.problems(tx);
+      if (!problems.isEmpty()) {
+        metrics.rejected(problems);
+        for (InputProblem p : problems) {
+          all.add(new InputProblem("[" + i + "]." + p.field(), p.value(), p.code(), p.reason()));
+        }
+      }
+    }
+    if (!all.isEmpty()) {
+      throw new InvalidTransactionException(null, all);
+    }
+    List<Decision> decisions = new ArrayList<>(txs.size());
+    for (Transaction tx : txs) {
+      decisions.add(decide(tx, System.nanoTime()));
+    }
+    return decisions;
+  }
+
+  @Override
+  public CompletableFuture<Decision> scoreAsync(Transaction tx) {
+    Objects.requireNonNull(tx, "tx");
+    CompletableFuture<Decision> future = new CompletableFuture<>();
+    try {
+      asyncExecutor.execute(() -> {
+        try {
+          future.complete(score(tx));
+        } catch (RuntimeException e) {
+          future.completeExceptionally(e);
+        }
+      });
+    } catch (RejectedExecutionException e) {
+      future.completeExceptionally(closed
+          ? new FraudEngineException(ErrorCode.ENGINE_CLOSED, "the engine is closed")
+          : new FraudEngineException(ErrorCode.ENGINE_OVERLOADED, "the async executor refused the transaction", e));
+    }
+    return future;
+  }
+
+  /** Decides a validated transaction. */
+  private Decision decide(Transaction tx, long start) {
+    boolean degraded = false;
+    List<Reason> faults = null;
+
+    float[] features;
+    boolean haveFeatures = true;
+    try {
+      features = pipeline.process(tx);
+      if (features.length != schema.size()) {
+        throw new IllegalStateException("the pipeline returned " + features.length + " features, its schema "
+            + schemaId + " has " + schema.size());
+      }
+    } catch (RuntimeException e) {
+      pipelineLog.failed(e);
+      features = new float[schema.size()];
+      Arrays.fill(features, Float.NaN);
+      haveFeatures = false;
+      degraded = true;
+      faults = fault(faults, ReasonCode.FEATURES_UNAVAILABLE, "features could not be computed; decided by rules only",
+          Map.of("error", String.valueOf(e)));
+    }
+
+    int n = models.size();
+    double[] scores = new double[n];
+    double weightSum = 0;
+    double weighted = 0;
+    double min = Double.POSITIVE_INFINITY;
+    double max = Double.NEGATIVE_INFINITY;
+    for (int i = 0; i < n; i++) {
+      ModelSlot m = models.get(i);
+      double s = haveFeatures ? m.score(features) : Double.NaN;
+      scores[i] = s;
+      if (Double.isNaN(s)) {
+        if (haveFeatures) {
+          degraded = true;
+          faults = fault(faults, ReasonCode.MODEL_FAILED, "model '" + m.id + "' failed and was left out",
+              Map.of("model", m.id, "version", m.version));
+        }
+        continue;
+      }
+      weightSum += m.weight;
+      weighted += m.weight * s;
+      min = Math.min(min, s);
+      max = Math.max(max, s);
+    }
+    double combined = weightSum > 0 ? weighted / weightSum : Double.NaN;
+    double agreement = max > min ? 1 - (max - min) : 1;
+
+    CaseSignals cases = CaseSignals.NONE;
+    if (caseStore != null && haveFeatures) {
+      try {
+        cases = CaseSignals.of(caseStore.nearest(tx, features, nearestCases));
+        caseStore.observe(tx, features);
+      } catch (RuntimeException e) {
+        caseStoreLog.failed(e);
+        degraded = true;
+        faults = fault(faults, ReasonCode.CASE_STORE_FAILED, "similar cases could not be searched",
+            Map.of("error", String.valueOf(e)));
+      }
+    }
+
+    Evaluation eval = new Evaluation(tx, features, featureIndex, models, scores, combined, cases);
+    List<RuleHit> hits = null;
+    double ruleScore = 0;
+    RuleAction hard = null;
+    for (Rule r : rules.rules()) {
+      RuleHit hit = evaluate(r, eval, false);
+      if (hit == RULE_FAILED) {
+        degraded = true;
+        faults = fault(faults, ReasonCode.RULE_FAILED, "rule '" + r.id() + "' failed and counted as not fired",
+            Map.of("rule", r.id()));
+      } else if (hit != null) {
+        hits = add(hits, hit);
+        if (r.action() == RuleAction.SCORE) {
+          ruleScore += r.weight();
+        } else if (hard == null || r.action().ordinal() < hard.ordinal()) {
+          hard = r.action();
+        }
+      }
+    }
+    for (Rule r : shadowRules.rules()) {
+      RuleHit hit = evaluate(r, eval, true);
+      if (hit != null && hit != RULE_FAILED) {
+        hits = add(hits, hit);
+      }
+    }
+
+    double score = clamp((Double.isNaN(combined) ? 0 : combined) + ruleScore);
+    RiskLevel level = policy.riskLevel(score);
+    Verdict verdict = policy.verdict(level);
+    if (hard == RuleAction.ALLOW) {
+      verdict = Verdict.APPROVE;
+    } else if (hard != null) {
+      verdict = verdict.max(hard.verdict());
+    }
+
+    List<ModelScore> modelScores = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      if (!Double.isNaN(scores[i])) {
+        ModelSlot m = models.get(i);
+        modelScores.add(new ModelScore(m.id, m.version, scores[i], m.weight));
+      }
+    }
+    List<Reason> reasons = reasons(hits, modelScores, weightSum, features, cases, faults);
+    List<RuleHit> ruleHits = hits == null ? List.of() : hits;
+    long latency = System.nanoTime() - start;
+    Decision d = new Decision(tx.id(), verdict, level, score, modelScores, agreement, ruleHits, cases.neighbours(),
+        reasons, degraded, schemaId, rules.version(), latency);
+    metrics.decided(verdict, degraded, latency);
+    for (int i = 0; i < listeners.size(); i++) {
+      listeners.get(i).offer(tx, d);
+    }
+    return d;
+  }
+
+  /** Marks a rule that threw; never part of a decision. */
+  private static final RuleHit RULE_FAILED = new RuleHit("-", RuleAction.SCORE, 0, "-", Map.of(), false);
+
+  private RuleHit evaluate(Rule r, Evaluation eval, boolean shadow) {
+    eval.startRule();
+    boolean fired;
+    try {
+      fired = r.test(eval);
+    } catch (RuntimeException e) {
+      metrics.ruleFailures.increment();
+      ruleLog.failed(e);
+      return RULE_FAILED;
+    }
+    return fired ? new RuleHit(r.id(), r.action(), r.weight(), r.description(), eval.readValues(), shadow) : null;
+  }
+
+  /**
+   * Orders the reasons: hard rule hits in precedence order, then model scores, feature contributions and score
+   * rules by the absolute weight of their part of the score, then evidence (similar fraud cases), then faults.
+   */
+  private List<Reason> reasons(List<RuleHit> hits, List<ModelScore> modelScores, double weightSum,
+      float[] features, CaseSignals cases, List<Reason> faults) {
+    List<Reason> reasons = new ArrayList<>();
+    if (hits != null) {
+      for (RuleAction action : PRECEDENCE) {
+        for (RuleHit h : hits) {
+          if (!h.shadow() && h.action() == action) {
+            reasons.add(ruleReason(h, 1));
+          }
+        }
+      }
+    }
+    int firstScored = reasons.size();
+    for (ModelScore ms : modelScores) {
+      double share = ms.weight() / weightSum * ms.score();
+      Map<String, Object> values = new LinkedHashMap<>();
+      values.put("model", ms.modelId());
+      values.put("version", ms.version());
+      values.put("score", ms.score());
+      values.put("weight", ms.weight());
+      reasons.add(new Reason(ReasonCode.MODEL_SCORE, "model '" + ms.modelId() + "' scored " + round(ms.score()),
+          share, values));
+      if (topFeatures > 0) {
+        addContributions(reasons, ms, share, features);
+      }
+    }
+    if (hits != null) {
+      for (RuleHit h : hits) {
+        if (!h.shadow() && h.action() == RuleAction.SCORE) {
+          reasons.add(ruleReason(h, h.weight()));
+        }
+      }
+    }
+    reasons.subList(firstScored, reasons.size())
+        .sort((a, b) -> Double.compare(Math.abs(b.weight()), Math.abs(a.weight())));
+    for (SimilarCase c : cases.neighbours()) {
+      if (c.label() == Label.FRAUD) {
+        Map<String, Object> values = new LinkedHashMap<>();
+        values.put("case", c.caseId());
+        values.put("similarity", c.similarity());
+        if (c.fraudType() != null) {
+          values.put("fraudType", c.fraudType());
+        }
+        values.put("fraudShare", cases.fraudShare());
+        reasons.add(new Reason(ReasonCode.SIMILAR_FRAUD_CASE,
+            "similar to known fraud case '" + c.caseId() + "' (similarity " + round(c.similarity()) + ")", 0, values));
+        break;
+      }
+    }
+    if (faults != null) {
+      reasons.addAll(faults);
+    }
+    return reasons;
+  }
+
+  /** Adds a model's top feature contributions, sharing the model's part of the score among them. */
+  private void addContributions(List<Reason> reasons, ModelScore ms, double share, float[] features) {
+    List<FeatureContribution> top;
+    ModelSlot slot = slot(ms.modelId());
+    try {
+      top = slot.model.explain(features, topFeatures);
+    } catch (RuntimeException e) {
+      LOG.debug("model '{}' could not explain its score", ms.modelId(), e);
+      return;
+    }
+    double total = 0;
+    for (FeatureContribution c : top) {
+      total += Math.abs(c.contribution());
+    }
+    int limit = Math.min(top.size(), topFeatures);
+    for (int i = 0; i < limit; i++) {
+      FeatureContribution c = top.get(i);
+      Map<String, Object> values = new LinkedHashMap<>();
+      values.put("model", ms.modelId());
+      values.put("feature", c.feature());
+      values.put("value", c.value());
+      values.put("contribution", c.contribution());
+      double weight = total > 0 ? share * c.contribution() / total : 0;
+      reasons.add(new Reason(ReasonCode.FEATURE_CONTRIBUTION, c.feature() + " = " + round(c.value())
+          + (c.contribution() >= 0 ? " raised" : " lowered") + " the score of model '" + ms.modelId() + "'",
+          weight, values));
+    }
+  }
+
+  private ModelSlot slot(String id) {
+    for (ModelSlot m : models) {
+      if (m.id.equals(id)) {
+        return m;
+      }
+    }
+    throw new IllegalStateException("no model " + id);
+  }
+
+  private static Reason ruleReason(RuleHit h, double weight) {
+    Map<String, Object> values = new LinkedHashMap<>();
+    values.put("rule", h.ruleId());
+    values.putAll(h.values());
+    String code = switch (h.action()) {
+      case ALLOW -> ReasonCode.RULE_ALLOW;
+      case BLOCK -> ReasonCode.RULE_BLOCK;
+      case HOLD -> ReasonCode.RULE_HOLD;
+      case REVIEW -> ReasonCode.RULE_REVIEW;
+      case SCORE -> ReasonCode.RULE_SCORE;
+    };
+    return new Reason(code, h.description(), weight, values);
+  }
+
+  private static List<Reason> fault(List<Reason> faults, String code, String message, Map<String, Object> values) {
+    List<Reason> list = faults == null ? new ArrayList<>(2) : faults;
+    list.add(new Reason(code, message, 0, values));
+    return list;
+  }
+
+  private static List<RuleHit> add(List<RuleHit> hits, RuleHit hit) {
+    List<RuleHit> list = hits == null ? new ArrayList<>(4) : hits;
+    list.add(hit);
+    return list;
+  }
+
+  private static double clamp(double v) {
+    return v < 0 ? 0 : (v > 1 ? 1 : v);
+  }
+
+  private static double round(double v) {
+    return Math.round(v * 1000) / 1000.0;
+  }
+
+  @Override
+  public void feedback(String transactionId, Label label, Instant labelTime) {
+    Objects.requireNonNull(transactionId, "transactionId");
+    Objects.requireNonNull(label, "label");
+    Objects.requireNonNull(labelTime, "labelTime");
+    if (transactionId.isBlank()) {
+      throw new IllegalArgumentException("transactionId must not be blank");
+    }
+    ensureOpen();
+    RuntimeException failure = null;
+    try {
+      pipeline.feedback(transactionId, label, labelTime);
+    } catch (RuntimeException e) {
+      failure = new FraudEngineException(ErrorCode.FEATURE_STATE_FAILED,
+          "the feature pipeline could not record the label of " + transactionId, e);
+    }
+    if (caseStore != null) {
+      try {
+        caseStore.feedback(transactionId, label, labelTime);
+      } catch (RuntimeException e) {
+        FraudEngineException f = new FraudEngineException(ErrorCode.CASE_STORE_FAILED,
+            "the case store could not record the label of " + transactionId, e);
+        if (failure == null) {
+          failure = f;
+        } else {
+          failure.addSuppressed(f);
+        }
+      }
+    }
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  @Override
+  public EngineMetrics metrics() {
+    return metrics.snapshot(models);
+  }
+
+  @Override
+  public EngineHealth health() {
+    List<ModelHealth> states = new ArrayList<>(models.size());
+    boolean failing = false;
+    for (ModelSlot m : models) {
+      ModelHealth h = m.health();
+      failing |= h.state() == ModelHealth.State.FAILING;
+      states.add(h);
+    }
+    EngineHealth.Status status = closed ? EngineHealth.Status.CLOSED
+        : failing ? EngineHealth.Status.DEGRADED : EngineHealth.Status.UP;
+    return new EngineHealth(status, states, schemaId, rules.version());
+  }
+
+  @Override
+  public FeatureSchema featureSchema() {
+    return schema;
+  }
+
+  private void ensureOpen() {
+    if (closed) {
+      throw new FraudEngineException(ErrorCode.ENGINE_CLOSED, "the engine is closed");
+    }
+  }
+
+  @Override
+  public void close() {
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+    }
+    if (ownedExecutor != null) {
+      ownedExecutor.shutdown();
+      try {
+        if (!ownedExecutor.awaitTermination(LISTENER_DRAIN.toMillis(), TimeUnit.MILLISECONDS)) {
+          ownedExecutor.shutdownNow();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        ownedExecutor.shutdownNow();
+      }
+    }
+    for (ListenerDispatcher l : listeners) {
+      l.close(LISTENER_DRAIN);
+    }
+    for (ModelSlot m : models) {
+      closeQuietly(m.model, "model '" + m.id + "'");
+    }
+    if (caseStore != null) {
+      closeQuietly(caseStore, "case store");
+    }
+    closeQuietly(pipeline, "feature pipeline '" + schemaId + "'");
+  }
+
+  private static void closeQuietly(AutoCloseable c, String what) {
+    try {
+      c.close();
+    } catch (Exception e) {
+      LOG.warn("closing the {} failed", what, e);
+    }
+  }
+
+  private static ThreadFactory daemonThreads(String prefix) {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, prefix + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+}

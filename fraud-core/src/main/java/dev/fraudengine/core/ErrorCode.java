@@ -1,0 +1,17 @@
+package dev.fraudengine.core;
+
+/** Why a {@link FraudEngineException} was thrown; stable, for alerting and for callers that branch on it. */
+public enum ErrorCode {
+  /** A model file or resource could not be read or is not a valid model. */
+  MODEL_LOAD_FAILED,
+  /** A model, rule set or store expects other features than the pipeline produces. */
+  FEATURE_SCHEMA_MISMATCH,
+  /** A case store could not be opened, read or written. */
+  CASE_STORE_FAILED,
+  /** Feature state could not be read, written, snapshotted or restored. */
+  FEATURE_STATE_FAILED,
+  /** The engine was used after {@link FraudEngine#close()}. */
+  ENGINE_CLOSED,
+  /** The engine could not accept more asynchronous work. */
+  ENGINE_OVERLOADED
+}

@@ -1,0 +1,60 @@
+package dev.fraudengine.core;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+
+/** One model of an engine with its weight and its failure record. Thread-safe. */
+final class ModelSlot {
+  final FraudModel model;
+  final String id;
+  final String version;
+  final double weight;
+  private final LongAdder failures = new LongAdder();
+  private final BurstLog burstLog;
+  private volatile boolean failing;
+  private volatile String lastError;
+
+  ModelSlot(FraudModel model, double weight, Logger log, Duration logInterval) {
+    this.model = model;
+    this.id = model.id();
+    this.version = model.version();
+    this.weight = weight;
+    this.burstLog = new BurstLog(log, "model '" + id + "' (version " + version + ")", logInterval);
+  }
+
+  /** Scores the features; returns NaN and records the failure if the model throws or answers out of [0, 1]. */
+  double score(float[] features) {
+    double s;
+    try {
+      s = model.score(features);
+    } catch (RuntimeException | LinkageError | StackOverflowError e) {
+      fail(e);
+      return Double.NaN;
+    }
+    if (!(s >= 0 && s <= 1)) {
+      fail(new IllegalStateException("model '" + id + "' returned " + s + ", outside [0, 1]"));
+      return Double.NaN;
+    }
+    if (failing) {
+      failing = false;
+    }
+    return s;
+  }
+
+  private void fail(Throwable e) {
+    failures.increment();
+    failing = true;
+    lastError = String.valueOf(e);
+    burstLog.failed(e);
+  }
+
+  long failures() {
+    return failures.sum();
+  }
+
+  ModelHealth health() {
+    return new ModelHealth(id, version, failing ? ModelHealth.State.FAILING : ModelHealth.State.READY,
+        failures.sum(), lastError);
+  }
+}
