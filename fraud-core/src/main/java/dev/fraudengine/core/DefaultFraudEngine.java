@@ -5,7 +5,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -33,6 +32,8 @@ final class DefaultFraudEngine implements FraudEngine {
   private static final Duration LISTENER_DRAIN = Duration.ofSeconds(5);
   private static final RuleAction[] PRECEDENCE = {
       RuleAction.ALLOW, RuleAction.BLOCK, RuleAction.HOLD, RuleAction.REVIEW};
+  /** Marks a rule that threw; never part of a decision. */
+  private static final RuleHit RULE_FAILED = new RuleHit("-", RuleAction.SCORE, 0, "-", Map.of(), false);
 
   private final FeaturePipeline pipeline;
   private final FeatureSchema schema;
@@ -192,7 +193,7 @@ final class DefaultFraudEngine implements FraudEngine {
         if (haveFeatures) {
           degraded = true;
           faults = fault(faults, ReasonCode.MODEL_FAILED, "model '" + m.id + "' failed and was left out",
-              Map.of("model", m.id, "version", m.version));
+              Values.of("model", m.id, "version", m.version));
         }
         continue;
       }
@@ -271,9 +272,6 @@ final class DefaultFraudEngine implements FraudEngine {
     return d;
   }
 
-  /** Marks a rule that threw; never part of a decision. */
-  private static final RuleHit RULE_FAILED = new RuleHit("-", RuleAction.SCORE, 0, "-", Map.of(), false);
-
   private RuleHit evaluate(Rule r, Evaluation eval, boolean shadow) {
     eval.startRule();
     boolean fired;
@@ -306,13 +304,9 @@ final class DefaultFraudEngine implements FraudEngine {
     int firstScored = reasons.size();
     for (ModelScore ms : modelScores) {
       double share = ms.weight() / weightSum * ms.score();
-      Map<String, Object> values = new LinkedHashMap<>();
-      values.put("model", ms.modelId());
-      values.put("version", ms.version());
-      values.put("score", ms.score());
-      values.put("weight", ms.weight());
-      reasons.add(new Reason(ReasonCode.MODEL_SCORE, "model '" + ms.modelId() + "' scored " + round(ms.score()),
-          share, values));
+      reasons.add(new Reason(ReasonCode.MODEL_SCORE, "model '" + ms.modelId() + "' scored " + decimal(ms.score()),
+          share, Values.of("model", ms.modelId(), "version", ms.version(), "score", ms.score(),
+              "weight", ms.weight())));
       if (topFeatures > 0) {
         addContributions(reasons, ms, share, features);
       }
@@ -328,15 +322,13 @@ final class DefaultFraudEngine implements FraudEngine {
         .sort((a, b) -> Double.compare(Math.abs(b.weight()), Math.abs(a.weight())));
     for (SimilarCase c : cases.neighbours()) {
       if (c.label() == Label.FRAUD) {
-        Map<String, Object> values = new LinkedHashMap<>();
-        values.put("case", c.caseId());
-        values.put("similarity", c.similarity());
-        if (c.fraudType() != null) {
-          values.put("fraudType", c.fraudType());
-        }
-        values.put("fraudShare", cases.fraudShare());
+        Map<String, Object> values = c.fraudType() == null
+            ? Values.of("case", c.caseId(), "similarity", c.similarity(), "fraudShare", cases.fraudShare())
+            : Values.of("case", c.caseId(), "similarity", c.similarity(), "fraudType", c.fraudType(),
+                "fraudShare", cases.fraudShare());
         reasons.add(new Reason(ReasonCode.SIMILAR_FRAUD_CASE,
-            "similar to known fraud case '" + c.caseId() + "' (similarity " + round(c.similarity()) + ")", 0, values));
+            "similar to known fraud case '" + c.caseId() + "' (similarity " + decimal(c.similarity()) + ")", 0,
+            values));
         break;
       }
     }
@@ -363,15 +355,11 @@ final class DefaultFraudEngine implements FraudEngine {
     int limit = Math.min(top.size(), topFeatures);
     for (int i = 0; i < limit; i++) {
       FeatureContribution c = top.get(i);
-      Map<String, Object> values = new LinkedHashMap<>();
-      values.put("model", ms.modelId());
-      values.put("feature", c.feature());
-      values.put("value", c.value());
-      values.put("contribution", c.contribution());
       double weight = total > 0 ? share * c.contribution() / total : 0;
-      reasons.add(new Reason(ReasonCode.FEATURE_CONTRIBUTION, c.feature() + " = " + round(c.value())
+      reasons.add(new Reason(ReasonCode.FEATURE_CONTRIBUTION, c.feature() + " = " + decimal(c.value())
           + (c.contribution() >= 0 ? " raised" : " lowered") + " the score of model '" + ms.modelId() + "'",
-          weight, values));
+          weight, Values.of("model", ms.modelId(), "feature", c.feature(), "value", c.value(),
+              "contribution", c.contribution())));
     }
   }
 
@@ -385,9 +373,17 @@ final class DefaultFraudEngine implements FraudEngine {
   }
 
   private static Reason ruleReason(RuleHit h, double weight) {
-    Map<String, Object> values = new LinkedHashMap<>();
-    values.put("rule", h.ruleId());
-    values.putAll(h.values());
+    Object[] kv = new Object[2 + 2 * h.values().size()];
+    kv[0] = "rule";
+    kv[1] = h.ruleId();
+    int i = 2;
+    for (Map.Entry<String, Object> e : h.values().entrySet()) {
+      if (!e.getKey().equals("rule")) {
+        kv[i++] = e.getKey();
+        kv[i++] = e.getValue();
+      }
+    }
+    Map<String, Object> values = Values.of(i == kv.length ? kv : Arrays.copyOf(kv, i));
     String code = switch (h.action()) {
       case ALLOW -> ReasonCode.RULE_ALLOW;
       case BLOCK -> ReasonCode.RULE_BLOCK;
@@ -414,8 +410,32 @@ final class DefaultFraudEngine implements FraudEngine {
     return v < 0 ? 0 : (v > 1 ? 1 : v);
   }
 
-  private static double round(double v) {
-    return Math.round(v * 1000) / 1000.0;
+  /**
+   * Writes a number for a message with at most three decimals, without {@code Double.toString} (slow on the
+   * JDKs before 19, and this runs for several reasons per decision).
+   */
+  static String decimal(double v) {
+    if (!Double.isFinite(v) || Math.abs(v) >= 1e15) {
+      return Double.toString(v);
+    }
+    long thousandths = Math.round(v * 1000);
+    StringBuilder sb = new StringBuilder(12);
+    if (thousandths < 0) {
+      sb.append('-');
+      thousandths = -thousandths;
+    }
+    sb.append(thousandths / 1000);
+    int frac = (int) (thousandths % 1000);
+    if (frac != 0) {
+      sb.append('.').append((char) ('0' + frac / 100));
+      if (frac % 100 != 0) {
+        sb.append((char) ('0' + frac / 10 % 10));
+        if (frac % 10 != 0) {
+          sb.append((char) ('0' + frac % 10));
+        }
+      }
+    }
+    return sb.toString();
   }
 
   @Override

@@ -1,13 +1,13 @@
 package dev.fraudengine.core;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
 /**
  * What one decision knows while its rules run: the {@link RuleContext} the rules read, which records every value
- * a rule reads so that a fired rule can show them. One per decision, used by one thread.
+ * a rule reads so that a fired rule can show them. One per decision, used by one thread. Reads go to two parallel
+ * arrays, reused from rule to rule; values are boxed only when a rule fires.
  */
 final class Evaluation implements RuleContext {
   private final Transaction tx;
@@ -17,7 +17,9 @@ final class Evaluation implements RuleContext {
   private final double[] modelScores;
   private final double combined;
   private final CaseSignals cases;
-  private ArrayList<Object> reads;
+  private String[] readNames;
+  private double[] readNumbers;
+  private int reads;
 
   Evaluation(Transaction tx, float[] features, Map<String, Integer> featureIndex, List<ModelSlot> models,
       double[] modelScores, double combined, CaseSignals cases) {
@@ -32,29 +34,40 @@ final class Evaluation implements RuleContext {
 
   /** Forgets the values read so far: called before each rule. */
   void startRule() {
-    if (reads != null) {
-      reads.clear();
-    }
+    reads = 0;
   }
 
-  /** Returns a new map of the values the current rule read, by name, in reading order. */
+  /** Returns the values the current rule read, by name, in reading order; a name read twice shows once. */
   Map<String, Object> readValues() {
-    if (reads == null || reads.isEmpty()) {
+    if (reads == 0) {
       return Map.of();
     }
-    Map<String, Object> values = new LinkedHashMap<>();
-    for (int i = 0; i < reads.size(); i += 2) {
-      values.put((String) reads.get(i), reads.get(i + 1));
+    Object[] kv = new Object[reads * 2];
+    int n = 0;
+    outer:
+    for (int i = 0; i < reads; i++) {
+      for (int j = 0; j < n; j += 2) {
+        if (kv[j].equals(readNames[i])) {
+          continue outer;
+        }
+      }
+      kv[n++] = readNames[i];
+      kv[n++] = readNumbers[i];
     }
-    return values;
+    return Values.of(n == kv.length ? kv : Arrays.copyOf(kv, n));
   }
 
   private double read(String name, double value) {
-    if (reads == null) {
-      reads = new ArrayList<>(8);
+    if (readNames == null) {
+      readNames = new String[8];
+      readNumbers = new double[8];
+    } else if (reads == readNames.length) {
+      readNames = Arrays.copyOf(readNames, reads * 2);
+      readNumbers = Arrays.copyOf(readNumbers, reads * 2);
     }
-    reads.add(name);
-    reads.add(value);
+    readNames[reads] = name;
+    readNumbers[reads] = value;
+    reads++;
     return value;
   }
 
@@ -76,7 +89,7 @@ final class Evaluation implements RuleContext {
   public double modelScore(String modelId) {
     for (int i = 0; i < models.size(); i++) {
       if (models.get(i).id.equals(modelId)) {
-        return read("model." + modelId, modelScores[i]);
+        return read(models.get(i).ruleName, modelScores[i]);
       }
     }
     return read("model." + modelId, Double.NaN);

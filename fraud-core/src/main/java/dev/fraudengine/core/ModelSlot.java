@@ -8,6 +8,8 @@ import org.slf4j.Logger;
 final class ModelSlot {
   final FraudModel model;
   final String id;
+  /** The name under which rules read its score: {@code model.<id>}. */
+  final String ruleName;
   final String version;
   final double weight;
   private final LongAdder failures = new LongAdder();
@@ -18,6 +20,7 @@ final class ModelSlot {
   ModelSlot(FraudModel model, double weight, Logger log, Duration logInterval) {
     this.model = model;
     this.id = model.id();
+    this.ruleName = "model." + id;
     this.version = model.version();
     this.weight = weight;
     this.burstLog = new BurstLog(log, "model '" + id + "' (version " + version + ")", logInterval);

@@ -2,7 +2,6 @@ package dev.fraudengine.core;
 
 import java.util.Map;
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 /**
  * One reason behind a decision: a stable code for machines, a message for people, its weight, and the values
@@ -18,7 +17,6 @@ import java.util.regex.Pattern;
  * @param values the values behind the reason (rule inputs, a model's score, a case's similarity), in order
  */
 public record Reason(String code, String message, double weight, Map<String, Object> values) {
-  private static final Pattern CODE = Pattern.compile("[A-Z][A-Z0-9_]*");
 
   /*
    * Creates a reason and copies its values.
@@ -29,12 +27,26 @@ public record Reason(String code, String message, double weight, Map<String, Obj
   public Reason {
     Objects.requireNonNull(code, "code");
     Objects.requireNonNull(message, "message");
-    if (!CODE.matcher(code).matches()) {
+    if (!isUpperSnakeCase(code)) {
       throw new IllegalArgumentException("code must be upper snake case, but was '" + code + "'");
     }
     if (!Double.isFinite(weight)) {
       throw new IllegalArgumentException("weight must be finite, but was " + weight);
     }
     values = Values.copyOf("values", values);
+  }
+
+  /** Tells whether a code matches {@code [A-Z][A-Z0-9_]*}, without a regex: this runs for every reason. */
+  private static boolean isUpperSnakeCase(String code) {
+    if (code.isEmpty() || code.charAt(0) < 'A' || code.charAt(0) > 'Z') {
+      return false;
+    }
+    for (int i = 1; i < code.length(); i++) {
+      char c = code.charAt(i);
+      if (!(c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_')) {
+        return false;
+      }
+    }
+    return true;
   }
 }

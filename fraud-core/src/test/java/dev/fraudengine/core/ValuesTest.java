@@ -79,4 +79,29 @@ class ValuesTest {
     assertThat(Verdict.HOLD.max(Verdict.APPROVE)).isEqualTo(Verdict.HOLD);
     assertThatThrownBy(RuleAction.SCORE::verdict).isInstanceOf(IllegalStateException.class);
   }
+
+  @Test
+  void values_fromPairs_orderedImmutableAndEqualToOtherMaps() {
+    Map<String, Object> v = Values.of("b", 1, "a", "x");
+
+    assertThat(v.keySet()).containsExactly("b", "a");
+    assertThat(v).isEqualTo(Map.of("a", "x", "b", 1)).hasSameHashCodeAs(Map.of("a", "x", "b", 1));
+    assertThat(Values.copyOf("values", v)).isSameAs(v);
+    assertThatThrownBy(() -> v.put("c", 2)).isInstanceOf(UnsupportedOperationException.class);
+    assertThatThrownBy(() -> Values.of("a", 1, "a", 2)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("'a' appears twice");
+    assertThatThrownBy(() -> Values.of("a")).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("pairs");
+  }
+
+  @Test
+  void decimal_formatsWithAtMostThreeDecimals() {
+    assertThat(DefaultFraudEngine.decimal(0.7345)).isEqualTo("0.735");
+    assertThat(DefaultFraudEngine.decimal(900)).isEqualTo("900");
+    assertThat(DefaultFraudEngine.decimal(-0.0889)).isEqualTo("-0.089");
+    assertThat(DefaultFraudEngine.decimal(0.05)).isEqualTo("0.05");
+    assertThat(DefaultFraudEngine.decimal(12.5)).isEqualTo("12.5");
+    assertThat(DefaultFraudEngine.decimal(Double.NaN)).isEqualTo("NaN");
+    assertThat(DefaultFraudEngine.decimal(1e20)).isEqualTo("1.0E20");
+  }
 }
