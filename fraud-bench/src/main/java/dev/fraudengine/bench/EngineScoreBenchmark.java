@@ -411,6 +411,11 @@ public class EngineScoreBenchmark {
     }
 
     @Override
+    public double feature(int index) {
+      return features[index];
+    }
+
+    @Override
     public double modelScore(String modelId) {
       for (int i = 0; i < modelIds.length; i++) {
         if (modelIds[i].equals(modelId)) {

@@ -16,6 +16,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,8 +43,12 @@ final class DefaultFraudEngine implements FraudEngine {
   private final List<ModelSlot> models;
   private final CaseStore caseStore;
   private final int nearestCases;
-  private final RuleSet rules;
-  private final RuleSet shadowRules;
+  /** The live and shadow rule sets, swapped together as one value so that a decision never sees half of a swap. */
+  private record Rules(RuleSet live, RuleSet shadow) {}
+
+  private final AtomicReference<Rules> rules;
+  private final Suppressions suppressions;
+  private final AlertBudget budget;
   private final VerdictPolicy policy;
   private final TransactionValidator validator;
   private final int topFeatures;
@@ -72,8 +77,12 @@ final class DefaultFraudEngine implements FraudEngine {
     this.models = List.copyOf(slots);
     this.caseStore = b.caseStore;
     this.nearestCases = b.nearestCases;
-    this.rules = b.rules;
-    this.shadowRules = b.shadowRules;
+    this.rules = new AtomicReference<>(new Rules(b.rules, b.shadowRules));
+    this.suppressions = b.suppressions;
+    this.budget = b.alertBudget;
+    if (budget != null) {
+      budget.bind(b.policy);
+    }
     this.policy = b.policy;
     this.validator = TransactionValidator.builder().clock(b.clock).maxClockSkew(b.maxClockSkew)
         .maxAmount(b.maxAmount).maxIdLength(b.maxIdLength).build();
@@ -95,7 +104,7 @@ final class DefaultFraudEngine implements FraudEngine {
     }
     this.pipelineLog = new BurstLog(LOG, "feature pipeline '" + schemaId + "'", b.failureLogInterval);
     this.caseStoreLog = new BurstLog(LOG, "case store", b.failureLogInterval);
-    this.ruleLog = new BurstLog(LOG, "rule set '" + rules.version() + "'", b.failureLogInterval);
+    this.ruleLog = new BurstLog(LOG, "rule", b.failureLogInterval);
   }
 
   @Override
@@ -218,11 +227,12 @@ final class DefaultFraudEngine implements FraudEngine {
       }
     }
 
-    Evaluation eval = new Evaluation(tx, features, featureIndex, models, scores, combined, cases);
+    Rules ruleSets = rules.get();
+    Evaluation eval = new Evaluation(tx, features, schema, featureIndex, models, scores, combined, cases);
     List<RuleHit> hits = null;
     double ruleScore = 0;
     RuleAction hard = null;
-    for (Rule r : rules.rules()) {
+    for (Rule r : ruleSets.live().rules()) {
       RuleHit hit = evaluate(r, eval, false);
       if (hit == RULE_FAILED) {
         degraded = true;
@@ -237,7 +247,7 @@ final class DefaultFraudEngine implements FraudEngine {
         }
       }
     }
-    for (Rule r : shadowRules.rules()) {
+    for (Rule r : ruleSets.shadow().rules()) {
       RuleHit hit = evaluate(r, eval, true);
       if (hit != null && hit != RULE_FAILED) {
         hits = add(hits, hit);
@@ -245,7 +255,7 @@ final class DefaultFraudEngine implements FraudEngine {
     }
 
     double score = clamp((Double.isNaN(combined) ? 0 : combined) + ruleScore);
-    RiskLevel level = policy.riskLevel(score);
+    RiskLevel level = budget != null ? budget.riskLevel(score) : policy.riskLevel(score);
     Verdict verdict = policy.verdict(level);
     if (hard == RuleAction.ALLOW) {
       verdict = Verdict.APPROVE;
@@ -264,7 +274,10 @@ final class DefaultFraudEngine implements FraudEngine {
     List<RuleHit> ruleHits = hits == null ? List.of() : hits;
     long latency = System.nanoTime() - start;
     Decision d = new Decision(tx.id(), verdict, level, score, modelScores, agreement, ruleHits, cases.neighbours(),
-        reasons, degraded, schemaId, rules.version(), latency);
+        reasons, degraded, schemaId, ruleSets.live().version(), latency);
+    if (budget != null) {
+      budget.record(score, tx.eventTime(), d.isAlert());
+    }
     metrics.decided(verdict, degraded, latency);
     for (int i = 0; i < listeners.size(); i++) {
       listeners.get(i).offer(tx, d);
@@ -282,7 +295,13 @@ final class DefaultFraudEngine implements FraudEngine {
       ruleLog.failed(e);
       return RULE_FAILED;
     }
-    return fired ? new RuleHit(r.id(), r.action(), r.weight(), r.description(), eval.readValues(), shadow) : null;
+    if (!fired || suppressions != null && suppressions.isSuppressed(r.id(), eval.transaction())) {
+      return null;
+    }
+    Map<String, Object> read = eval.readValues();
+    Map<String, Object> fields = r.transactionValues(eval.transaction());
+    return new RuleHit(r.id(), r.action(), r.weight(), r.description(), fields.isEmpty() ? read : merge(fields, read),
+        shadow);
   }
 
   /**
@@ -370,6 +389,22 @@ final class DefaultFraudEngine implements FraudEngine {
       }
     }
     throw new IllegalStateException("no model " + id);
+  }
+
+  private static Map<String, Object> merge(Map<String, Object> first, Map<String, Object> second) {
+    Object[] kv = new Object[2 * (first.size() + second.size())];
+    int i = 0;
+    for (Map.Entry<String, Object> e : first.entrySet()) {
+      kv[i++] = e.getKey();
+      kv[i++] = e.getValue();
+    }
+    for (Map.Entry<String, Object> e : second.entrySet()) {
+      if (!first.containsKey(e.getKey())) {
+        kv[i++] = e.getKey();
+        kv[i++] = e.getValue();
+      }
+    }
+    return Values.of(i == kv.length ? kv : Arrays.copyOf(kv, i));
   }
 
   private static Reason ruleReason(RuleHit h, double weight) {
@@ -474,7 +509,36 @@ final class DefaultFraudEngine implements FraudEngine {
 
   @Override
   public EngineMetrics metrics() {
-    return metrics.snapshot(models);
+    return metrics.snapshot(models, budget == null ? null : budget.status());
+  }
+
+  @Override
+  public void swapRules(RuleSet live) {
+    Objects.requireNonNull(live, "live");
+    checkRules(live);
+    ensureOpen();
+    Rules before = rules.getAndUpdate(r -> new Rules(live, r.shadow()));
+    LOG.info("rule set {} replaced {}", live.version(), before.live().version());
+  }
+
+  @Override
+  public void swapShadowRules(RuleSet shadow) {
+    Objects.requireNonNull(shadow, "shadow");
+    checkRules(shadow);
+    ensureOpen();
+    rules.getAndUpdate(r -> new Rules(r.live(), shadow));
+    LOG.info("shadow rule set is now {}", shadow.version());
+  }
+
+  @Override
+  public RuleSet rules() {
+    return rules.get().live();
+  }
+
+  private void checkRules(RuleSet set) {
+    for (Rule r : set.rules()) {
+      r.checkSchema(schema);
+    }
   }
 
   @Override
@@ -488,7 +552,7 @@ final class DefaultFraudEngine implements FraudEngine {
     }
     EngineHealth.Status status = closed ? EngineHealth.Status.CLOSED
         : failing ? EngineHealth.Status.DEGRADED : EngineHealth.Status.UP;
-    return new EngineHealth(status, states, schemaId, rules.version());
+    return new EngineHealth(status, states, schemaId, rules.get().live().version());
   }
 
   @Override

@@ -22,6 +22,7 @@ import java.util.TreeMap;
  * @param listenerFailures the calls of a listener that threw
  * @param latency the decision latency percentiles
  * @param uptime the time since the engine was built, by the engine's clock
+ * @param alertBudget the alert budget's state, or {@code null} when the engine has no budget
  */
 public record EngineMetrics(
     long decisions,
@@ -34,7 +35,8 @@ public record EngineMetrics(
     long listenerDropped,
     long listenerFailures,
     LatencySummary latency,
-    Duration uptime) {
+    Duration uptime,
+    AlertBudget.Status alertBudget) {
 
   /*
    * Creates a snapshot and copies its maps.

@@ -13,6 +13,7 @@ final class Evaluation implements RuleContext {
   private final Transaction tx;
   private final float[] features;
   private final Map<String, Integer> featureIndex;
+  private final List<String> featureNames;
   private final List<ModelSlot> models;
   private final double[] modelScores;
   private final double combined;
@@ -21,11 +22,12 @@ final class Evaluation implements RuleContext {
   private double[] readNumbers;
   private int reads;
 
-  Evaluation(Transaction tx, float[] features, Map<String, Integer> featureIndex, List<ModelSlot> models,
-      double[] modelScores, double combined, CaseSignals cases) {
+  Evaluation(Transaction tx, float[] features, FeatureSchema schema, Map<String, Integer> featureIndex,
+      List<ModelSlot> models, double[] modelScores, double combined, CaseSignals cases) {
     this.tx = tx;
     this.features = features;
     this.featureIndex = featureIndex;
+    this.featureNames = schema.features();
     this.models = models;
     this.modelScores = modelScores;
     this.combined = combined;
@@ -83,6 +85,11 @@ final class Evaluation implements RuleContext {
       throw new IllegalArgumentException("unknown feature '" + name + "'; the schema has " + featureIndex.keySet());
     }
     return read(name, features[i]);
+  }
+
+  @Override
+  public double feature(int index) {
+    return read(featureNames.get(index), features[index]);
   }
 
   @Override

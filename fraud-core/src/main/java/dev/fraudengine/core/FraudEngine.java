@@ -30,8 +30,8 @@ import java.util.concurrent.Executor;
  * (precedence ALLOW &gt; BLOCK &gt; HOLD &gt; REVIEW, see {@link RuleAction}); the listeners are handed the decision
  * off the scoring thread.
  *
- * <p><b>Threading.</b> An engine is immutable once built and thread-safe: any number of threads may call any
- * method at once. <b>Errors.</b> {@code score} throws only for bad input ({@link InvalidTransactionException},
+ * <p><b>Threading.</b> An engine is thread-safe: any number of threads may call any method at once. Its
+ * configuration is fixed when it is built, except the rule sets, which {@link #swapRules} replaces atomically. <b>Errors.</b> {@code score} throws only for bad input ({@link InvalidTransactionException},
  * {@link NullPointerException}) or a closed engine; a failing component degrades the decision instead.
  */
 public interface FraudEngine extends AutoCloseable {
@@ -94,6 +94,35 @@ public interface FraudEngine extends AutoCloseable {
   void feedback(String transactionId, Label label, Instant labelTime);
 
   /**
+   * Replaces the live rule set, atomically: every decision runs wholly under the old set or wholly under the new
+   * one, and the decision records the version it ran under.
+   *
+   * @param live the new rule set
+   * @throws FraudEngineException with {@link ErrorCode#FEATURE_SCHEMA_MISMATCH} if a rule cannot read this engine's
+   *     features; the old set then stays in place
+   * @throws NullPointerException if {@code live} is {@code null}
+   */
+  void swapRules(RuleSet live);
+
+  /**
+   * Replaces the shadow rule set, atomically: its rules are evaluated on every decision and recorded as shadow
+   * hits, never acted on.
+   *
+   * @param shadow the new shadow rule set ({@link RuleSet#empty()} to stop shadowing)
+   * @throws FraudEngineException with {@link ErrorCode#FEATURE_SCHEMA_MISMATCH} if a rule cannot read this engine's
+   *     features; the old set then stays in place
+   * @throws NullPointerException if {@code shadow} is {@code null}
+   */
+  void swapShadowRules(RuleSet shadow);
+
+  /**
+   * Returns the live rule set.
+   *
+   * @return the rule set new decisions run under
+   */
+  RuleSet rules();
+
+  /**
    * Returns a snapshot of the engine's counters and latency percentiles.
    *
    * @return the metrics
@@ -142,6 +171,8 @@ public interface FraudEngine extends AutoCloseable {
     int maxIdLength = 128;
     int topFeatures = 3;
     Executor asyncExecutor;
+    Suppressions suppressions;
+    AlertBudget alertBudget;
     Duration failureLogInterval = Duration.ofMinutes(1);
 
     Builder() {}
@@ -233,6 +264,29 @@ public interface FraudEngine extends AutoCloseable {
      */
     public Builder shadowRules(RuleSet shadowRules) {
       this.shadowRules = Objects.requireNonNull(shadowRules, "shadowRules");
+      return this;
+    }
+
+    /**
+     * Sets the exemptions of entities from rules. Default: none.
+     *
+     * @param suppressions the suppressions, which may change while the engine runs
+     * @return this builder
+     */
+    public Builder suppressions(Suppressions suppressions) {
+      this.suppressions = Objects.requireNonNull(suppressions, "suppressions");
+      return this;
+    }
+
+    /**
+     * Sets an alert budget that moves the REVIEW and HOLD thresholds to keep the alert rate near it. Default:
+     * none, the policy's thresholds apply.
+     *
+     * @param budget the budget; one budget serves one engine
+     * @return this builder
+     */
+    public Builder alertBudget(AlertBudget budget) {
+      this.alertBudget = Objects.requireNonNull(budget, "budget");
       return this;
     }
 

@@ -58,7 +58,7 @@ final class MetricsRecorder {
     }
   }
 
-  EngineMetrics snapshot(List<ModelSlot> models) {
+  EngineMetrics snapshot(List<ModelSlot> models, AlertBudget.Status budget) {
     LatencySummary latency;
     synchronized (this) {
       interval = recorder.getIntervalHistogram(interval);
@@ -85,6 +85,6 @@ final class MetricsRecorder {
     }
     return new EngineMetrics(decisions, verdicts, degraded.sum(), rejected.sum(), reasons, modelFailures,
         ruleFailures.sum(), listenerDropped.sum(), listenerFailures.sum(), latency,
-        Duration.between(started, clock.instant()));
+        Duration.between(started, clock.instant()), budget);
   }
 }

@@ -57,6 +57,17 @@ public interface Rule {
   boolean test(RuleContext ctx);
 
   /**
+   * Returns the transaction fields this rule read, to show with a hit beside the values it read through the
+   * {@link RuleContext}. Called only when the rule fired. Entity ids should be masked. The default shows none.
+   *
+   * @param tx the transaction the rule fired on
+   * @return the fields by name, in order
+   */
+  default java.util.Map<String, Object> transactionValues(Transaction tx) {
+    return java.util.Map.of();
+  }
+
+  /**
    * Checks that the rule can read vectors of the pipeline's schema (every feature it names exists). Called once
    * when the engine is built. The default checks nothing.
    *

@@ -26,6 +26,16 @@ public interface RuleContext {
   double feature(String name);
 
   /**
+   * Returns a feature's value by its position in the pipeline's schema: the fast path for rules that resolved
+   * their feature names once, as compiled rules do.
+   *
+   * @param index the feature's index in the schema
+   * @return the value, {@code NaN} when missing
+   * @throws IndexOutOfBoundsException if the schema has no such index
+   */
+  double feature(int index);
+
+  /**
    * Returns one model's score.
    *
    * @param modelId the model's id
