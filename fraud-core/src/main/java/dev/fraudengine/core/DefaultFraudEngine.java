@@ -84,8 +84,7 @@ final class DefaultFraudEngine implements FraudEngine {
       budget.bind(b.policy);
     }
     this.policy = b.policy;
-    this.validator = TransactionValidator.builder().clock(b.clock).maxClockSkew(b.maxClockSkew)
-        .maxAmount(b.maxAmount).maxIdLength(b.maxIdLength).build();
+    this.validator = b.limits.clock(b.clock).build();
     this.topFeatures = b.topFeatures;
     this.metrics = new MetricsRecorder(b.clock);
     List<ListenerDispatcher> dispatchers = new ArrayList<>();

@@ -166,9 +166,7 @@ public interface FraudEngine extends AutoCloseable {
     final List<DecisionListener> listeners = new ArrayList<>();
     int listenerQueueCapacity = 10_000;
     Clock clock = Clock.systemUTC();
-    Duration maxClockSkew = Duration.ofMinutes(5);
-    double maxAmount = 1_000_000_000d;
-    int maxIdLength = 128;
+    final TransactionValidator.Builder limits = TransactionValidator.builder();
     int topFeatures = 3;
     Executor asyncExecutor;
     Suppressions suppressions;
@@ -347,11 +345,7 @@ public interface FraudEngine extends AutoCloseable {
      * @throws IllegalArgumentException if negative
      */
     public Builder maxClockSkew(Duration maxClockSkew) {
-      Objects.requireNonNull(maxClockSkew, "maxClockSkew");
-      if (maxClockSkew.isNegative()) {
-        throw new IllegalArgumentException("maxClockSkew must not be negative, but was " + maxClockSkew);
-      }
-      this.maxClockSkew = maxClockSkew;
+      limits.maxClockSkew(maxClockSkew);
       return this;
     }
 
@@ -363,10 +357,7 @@ public interface FraudEngine extends AutoCloseable {
      * @throws IllegalArgumentException if not positive and finite
      */
     public Builder maxAmount(double maxAmount) {
-      if (!(maxAmount > 0) || Double.isInfinite(maxAmount)) {
-        throw new IllegalArgumentException("maxAmount must be positive and finite, but was " + maxAmount);
-      }
-      this.maxAmount = maxAmount;
+      limits.maxAmount(maxAmount);
       return this;
     }
 
@@ -378,10 +369,7 @@ public interface FraudEngine extends AutoCloseable {
      * @throws IllegalArgumentException if out of range
      */
     public Builder maxIdLength(int maxIdLength) {
-      if (maxIdLength < 1 || maxIdLength > 4096) {
-        throw new IllegalArgumentException("maxIdLength must be in [1, 4096], but was " + maxIdLength);
-      }
-      this.maxIdLength = maxIdLength;
+      limits.maxIdLength(maxIdLength);
       return this;
     }
 
