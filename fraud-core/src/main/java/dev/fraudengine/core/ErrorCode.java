@@ -4,6 +4,8 @@ package dev.fraudengine.core;
 public enum ErrorCode {
   /** A model file or resource could not be read or is not a valid model. */
   MODEL_LOAD_FAILED,
+  /** Training a model failed (bad parameters, a native error of the training library, an unwritable output). */
+  MODEL_TRAINING_FAILED,
   /** A model, rule set or store expects other features than the pipeline produces. */
   FEATURE_SCHEMA_MISMATCH,
   /** A case store could not be opened, read or written. */
