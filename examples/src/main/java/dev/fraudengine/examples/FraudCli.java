@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "fraud", mixinStandardHelpOptions = true, versionProvider = FraudCli.Version.class,
     description = "Embeddable fraud scoring: demo and tools.",
-    subcommands = {DemoCommand.class})
+    subcommands = {DemoCommand.class, FeaturesCommand.class})
 public final class FraudCli {
 
   private FraudCli() {}

@@ -16,6 +16,7 @@ import java.util.Objects;
  *     hard rules (a BLOCK rule can block a LOW-risk payment)
  * @param score the combined score in [0, 1]: the weighted model scores plus the SCORE rules, clamped
  * @param modelScores every model that scored, in the builder's order; failed models are absent
+ * @param shadowModelScores every shadow (challenger) model that scored: recorded, never part of the score
  * @param agreement how far the models agree, in [0, 1]: 1 minus the spread between the highest and the lowest
  *     model score; 1 when fewer than two models scored
  * @param ruleHits every rule that fired, in rule-set order, shadow rules included
@@ -33,6 +34,7 @@ public record Decision(
     RiskLevel riskLevel,
     double score,
     List<ModelScore> modelScores,
+    List<ModelScore> shadowModelScores,
     double agreement,
     List<RuleHit> ruleHits,
     List<SimilarCase> similarCases,
@@ -64,6 +66,7 @@ public record Decision(
       throw new IllegalArgumentException("latencyNanos must not be negative, but was " + latencyNanos);
     }
     modelScores = List.copyOf(modelScores);
+    shadowModelScores = List.copyOf(shadowModelScores);
     ruleHits = List.copyOf(ruleHits);
     similarCases = List.copyOf(similarCases);
     reasons = List.copyOf(reasons);

@@ -40,7 +40,8 @@ final class DefaultFraudEngine implements FraudEngine {
   private final FeatureSchema schema;
   private final String schemaId;
   private final Map<String, Integer> featureIndex;
-  private final List<ModelSlot> models;
+  private final AtomicReference<ModelSet> models;
+  private final Duration failureLogInterval;
   private final CaseStore caseStore;
   private final int nearestCases;
   /** The live and shadow rule sets, swapped together as one value so that a decision never sees half of a swap. */
@@ -70,11 +71,16 @@ final class DefaultFraudEngine implements FraudEngine {
       index.put(schema.features().get(i), i);
     }
     this.featureIndex = Map.copyOf(index);
+    this.failureLogInterval = b.failureLogInterval;
     List<ModelSlot> slots = new ArrayList<>();
     for (int i = 0; i < b.models.size(); i++) {
-      slots.add(new ModelSlot(b.models.get(i), b.weights.get(i), LOG, b.failureLogInterval));
+      slots.add(new ModelSlot(b.models.get(i), b.weights.get(i), false, LOG, failureLogInterval));
     }
-    this.models = List.copyOf(slots);
+    List<ModelSlot> shadows = new ArrayList<>();
+    for (FraudModel m : b.shadowModels) {
+      shadows.add(new ModelSlot(m, 1, true, LOG, failureLogInterval));
+    }
+    this.models = new AtomicReference<>(new ModelSet(slots, shadows));
     this.caseStore = b.caseStore;
     this.nearestCases = b.nearestCases;
     this.rules = new AtomicReference<>(new Rules(b.rules, b.shadowRules));
@@ -164,8 +170,18 @@ final class DefaultFraudEngine implements FraudEngine {
     return future;
   }
 
-  /** Decides a validated transaction. */
+  /** Decides a validated transaction with the models current when it starts. */
   private Decision decide(Transaction tx, long start) {
+    ModelSet set = ModelSet.acquire(models, LOG);
+    try {
+      return decide(tx, start, set);
+    } finally {
+      set.release(LOG);
+    }
+  }
+
+  private Decision decide(Transaction tx, long start, ModelSet set) {
+    List<ModelSlot> live = set.live;
     boolean degraded = false;
     List<Reason> faults = null;
 
@@ -187,14 +203,14 @@ final class DefaultFraudEngine implements FraudEngine {
           Map.of("error", String.valueOf(e)));
     }
 
-    int n = models.size();
+    int n = live.size();
     double[] scores = new double[n];
     double weightSum = 0;
     double weighted = 0;
     double min = Double.POSITIVE_INFINITY;
     double max = Double.NEGATIVE_INFINITY;
     for (int i = 0; i < n; i++) {
-      ModelSlot m = models.get(i);
+      ModelSlot m = live.get(i);
       double s = haveFeatures ? m.score(features) : Double.NaN;
       scores[i] = s;
       if (Double.isNaN(s)) {
@@ -212,6 +228,16 @@ final class DefaultFraudEngine implements FraudEngine {
     }
     double combined = weightSum > 0 ? weighted / weightSum : Double.NaN;
     double agreement = max > min ? 1 - (max - min) : 1;
+    List<ModelScore> shadowScores = List.of();
+    if (haveFeatures && !set.shadow.isEmpty()) {
+      shadowScores = new ArrayList<>(set.shadow.size());
+      for (ModelSlot m : set.shadow) {
+        double s = m.score(features);
+        if (!Double.isNaN(s)) {
+          shadowScores.add(new ModelScore(m.id, m.version, s, m.weight));
+        }
+      }
+    }
 
     CaseSignals cases = CaseSignals.NONE;
     if (caseStore != null && haveFeatures) {
@@ -227,7 +253,7 @@ final class DefaultFraudEngine implements FraudEngine {
     }
 
     Rules ruleSets = rules.get();
-    Evaluation eval = new Evaluation(tx, features, schema, featureIndex, models, scores, combined, cases);
+    Evaluation eval = new Evaluation(tx, features, schema, featureIndex, live, scores, combined, cases);
     List<RuleHit> hits = null;
     double ruleScore = 0;
     RuleAction hard = null;
@@ -265,14 +291,15 @@ final class DefaultFraudEngine implements FraudEngine {
     List<ModelScore> modelScores = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       if (!Double.isNaN(scores[i])) {
-        ModelSlot m = models.get(i);
+        ModelSlot m = live.get(i);
         modelScores.add(new ModelScore(m.id, m.version, scores[i], m.weight));
       }
     }
-    List<Reason> reasons = reasons(hits, modelScores, weightSum, features, cases, faults);
+    List<Reason> reasons = reasons(hits, live, modelScores, weightSum, features, cases, faults);
     List<RuleHit> ruleHits = hits == null ? List.of() : hits;
     long latency = System.nanoTime() - start;
-    Decision d = new Decision(tx.id(), verdict, level, score, modelScores, agreement, ruleHits, cases.neighbours(),
+    Decision d = new Decision(tx.id(), verdict, level, score, modelScores, shadowScores, agreement, ruleHits,
+        cases.neighbours(),
         reasons, degraded, schemaId, ruleSets.live().version(), latency);
     if (budget != null) {
       budget.record(score, tx.eventTime(), d.isAlert());
@@ -307,8 +334,8 @@ final class DefaultFraudEngine implements FraudEngine {
    * Orders the reasons: hard rule hits in precedence order, then model scores, feature contributions and score
    * rules by the absolute weight of their part of the score, then evidence (similar fraud cases), then faults.
    */
-  private List<Reason> reasons(List<RuleHit> hits, List<ModelScore> modelScores, double weightSum,
-      float[] features, CaseSignals cases, List<Reason> faults) {
+  private List<Reason> reasons(List<RuleHit> hits, List<ModelSlot> models, List<ModelScore> modelScores,
+      double weightSum, float[] features, CaseSignals cases, List<Reason> faults) {
     List<Reason> reasons = new ArrayList<>();
     if (hits != null) {
       for (RuleAction action : PRECEDENCE) {
@@ -326,7 +353,7 @@ final class DefaultFraudEngine implements FraudEngine {
           share, Values.of("model", ms.modelId(), "version", ms.version(), "score", ms.score(),
               "weight", ms.weight())));
       if (topFeatures > 0) {
-        addContributions(reasons, ms, share, features);
+        addContributions(reasons, slot(models, ms.modelId()), ms, share, features);
       }
     }
     if (hits != null) {
@@ -357,9 +384,9 @@ final class DefaultFraudEngine implements FraudEngine {
   }
 
   /** Adds a model's top feature contributions, sharing the model's part of the score among them. */
-  private void addContributions(List<Reason> reasons, ModelScore ms, double share, float[] features) {
+  private void addContributions(List<Reason> reasons, ModelSlot slot, ModelScore ms, double share,
+      float[] features) {
     List<FeatureContribution> top;
-    ModelSlot slot = slot(ms.modelId());
     try {
       top = slot.model.explain(features, topFeatures);
     } catch (RuntimeException e) {
@@ -381,7 +408,7 @@ final class DefaultFraudEngine implements FraudEngine {
     }
   }
 
-  private ModelSlot slot(String id) {
+  private static ModelSlot slot(List<ModelSlot> models, String id) {
     for (ModelSlot m : models) {
       if (m.id.equals(id)) {
         return m;
@@ -508,7 +535,10 @@ final class DefaultFraudEngine implements FraudEngine {
 
   @Override
   public EngineMetrics metrics() {
-    return metrics.snapshot(models, budget == null ? null : budget.status());
+    ModelSet set = models.get();
+    List<ModelSlot> all = new ArrayList<>(set.live);
+    all.addAll(set.shadow);
+    return metrics.snapshot(all, budget == null ? null : budget.status());
   }
 
   @Override
@@ -530,6 +560,43 @@ final class DefaultFraudEngine implements FraudEngine {
   }
 
   @Override
+  public void swapModel(FraudModel replacement) {
+    Objects.requireNonNull(replacement, "replacement");
+    replacement.checkSchema(schema);
+    ensureOpen();
+    while (true) {
+      ModelSet current = models.get();
+      ModelSlot old = current.find(replacement.id());
+      if (old == null) {
+        throw new IllegalArgumentException("no model '" + replacement.id() + "' to replace; the engine has "
+            + ids(current));
+      }
+      ModelSlot fresh = new ModelSlot(replacement, old.weight, old.shadow, LOG, failureLogInterval);
+      ModelSet next = new ModelSet(replaced(current.live, old, fresh), replaced(current.shadow, old, fresh));
+      if (models.compareAndSet(current, next)) {
+        current.retire(List.of(old), LOG);
+        LOG.info("model '{}' version {} replaced version {}", fresh.id, fresh.version, old.version);
+        return;
+      }
+    }
+  }
+
+  private static List<ModelSlot> replaced(List<ModelSlot> slots, ModelSlot old, ModelSlot fresh) {
+    List<ModelSlot> out = new ArrayList<>(slots.size());
+    for (ModelSlot m : slots) {
+      out.add(m == old ? fresh : m);
+    }
+    return out;
+  }
+
+  private static List<String> ids(ModelSet set) {
+    List<String> ids = new ArrayList<>();
+    set.live.forEach(m -> ids.add(m.id));
+    set.shadow.forEach(m -> ids.add(m.id + " (shadow)"));
+    return ids;
+  }
+
+  @Override
   public RuleSet rules() {
     return rules.get().live();
   }
@@ -542,11 +609,14 @@ final class DefaultFraudEngine implements FraudEngine {
 
   @Override
   public EngineHealth health() {
-    List<ModelHealth> states = new ArrayList<>(models.size());
+    ModelSet set = models.get();
+    List<ModelSlot> all = new ArrayList<>(set.live);
+    all.addAll(set.shadow);
+    List<ModelHealth> states = new ArrayList<>(all.size());
     boolean failing = false;
-    for (ModelSlot m : models) {
+    for (ModelSlot m : all) {
       ModelHealth h = m.health();
-      failing |= h.state() == ModelHealth.State.FAILING;
+      failing |= !m.shadow && h.state() == ModelHealth.State.FAILING;
       states.add(h);
     }
     EngineHealth.Status status = closed ? EngineHealth.Status.CLOSED
@@ -587,9 +657,10 @@ final class DefaultFraudEngine implements FraudEngine {
     for (ListenerDispatcher l : listeners) {
       l.close(LISTENER_DRAIN);
     }
-    for (ModelSlot m : models) {
-      closeQuietly(m.model, "model '" + m.id + "'");
-    }
+    ModelSet last = models.getAndSet(new ModelSet(List.of(), List.of()));
+    List<ModelSlot> all = new ArrayList<>(last.live);
+    all.addAll(last.shadow);
+    last.retire(all, LOG);
     if (caseStore != null) {
       closeQuietly(caseStore, "case store");
     }

@@ -12,6 +12,11 @@ public enum ErrorCode {
   CASE_STORE_FAILED,
   /** Feature state could not be read, written, snapshotted or restored. */
   FEATURE_STATE_FAILED,
+  /**
+   * A transaction came later than the feature state's allowed lateness: it was refused and the state is unchanged.
+   * Inside {@link FraudEngine#score} this makes the decision degraded (decided without features).
+   */
+  LATE_EVENT,
   /** The engine was used after {@link FraudEngine#close()}. */
   ENGINE_CLOSED,
   /** The engine could not accept more asynchronous work. */

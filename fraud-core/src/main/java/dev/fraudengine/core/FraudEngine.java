@@ -116,6 +116,20 @@ public interface FraudEngine extends AutoCloseable {
   void swapShadowRules(RuleSet shadow);
 
   /**
+   * Replaces a model, live or shadow, by a new version with the same id, atomically and under load: every decision
+   * runs wholly with the old version or wholly with the new one, and records which. The replaced model is closed
+   * once no decision uses it any more. Load the new version first: if loading fails, nothing is swapped and the
+   * old version keeps serving.
+   *
+   * @param replacement the new model; its id names the model it replaces, its weight stays
+   * @throws IllegalArgumentException if the engine has no model with that id
+   * @throws FraudEngineException with {@link ErrorCode#FEATURE_SCHEMA_MISMATCH} if the replacement cannot read this
+   *     engine's features; the old model then keeps serving
+   * @throws NullPointerException if {@code replacement} is {@code null}
+   */
+  void swapModel(FraudModel replacement);
+
+  /**
    * Returns the live rule set.
    *
    * @return the rule set new decisions run under
@@ -158,6 +172,7 @@ public interface FraudEngine extends AutoCloseable {
     FeaturePipeline pipeline = FeaturePipeline.none();
     final List<FraudModel> models = new ArrayList<>();
     final List<Double> weights = new ArrayList<>();
+    final List<FraudModel> shadowModels = new ArrayList<>();
     CaseStore caseStore;
     int nearestCases = 5;
     RuleSet rules = RuleSet.empty();
@@ -213,6 +228,19 @@ public interface FraudEngine extends AutoCloseable {
       }
       models.add(model);
       weights.add(weight);
+      return this;
+    }
+
+    /**
+     * Adds a shadow (challenger) model: scored on every decision and recorded in
+     * {@link Decision#shadowModelScores()}, never part of the score or the verdict. Its failures are counted but do
+     * not make decisions degraded.
+     *
+     * @param model the model; the engine closes it
+     * @return this builder
+     */
+    public Builder shadowModel(FraudModel model) {
+      shadowModels.add(Objects.requireNonNull(model, "model"));
       return this;
     }
 
@@ -427,13 +455,15 @@ public interface FraudEngine extends AutoCloseable {
      */
     public FraudEngine build() {
       Set<String> ids = new HashSet<>();
-      for (FraudModel m : models) {
+      List<FraudModel> all = new ArrayList<>(models);
+      all.addAll(shadowModels);
+      for (FraudModel m : all) {
         if (!ids.add(m.id())) {
           throw new IllegalStateException("model ids must be unique, but '" + m.id() + "' was added twice");
         }
       }
       FeatureSchema schema = pipeline.schema();
-      for (FraudModel m : models) {
+      for (FraudModel m : all) {
         m.checkSchema(schema);
       }
       for (Rule r : rules.rules()) {

@@ -11,8 +11,10 @@ import java.util.Objects;
  *     {@link State#FAILING} when its last call failed
  * @param failures the calls that failed since the engine was built
  * @param lastError the message of the last failure, or {@code null} when it never failed
+ * @param shadow {@code true} for a shadow (challenger) model, scored and recorded but never deciding
  */
-public record ModelHealth(String modelId, String version, State state, long failures, String lastError) {
+public record ModelHealth(String modelId, String version, State state, long failures, String lastError,
+    boolean shadow) {
 
   /** Whether a model is answering. */
   public enum State {

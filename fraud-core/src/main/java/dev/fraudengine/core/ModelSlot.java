@@ -12,13 +12,16 @@ final class ModelSlot {
   final String ruleName;
   final String version;
   final double weight;
+  /** {@code true} for a challenger: scored and recorded, never part of the verdict. */
+  final boolean shadow;
   private final LongAdder failures = new LongAdder();
   private final BurstLog burstLog;
   private volatile boolean failing;
   private volatile String lastError;
 
-  ModelSlot(FraudModel model, double weight, Logger log, Duration logInterval) {
+  ModelSlot(FraudModel model, double weight, boolean shadow, Logger log, Duration logInterval) {
     this.model = model;
+    this.shadow = shadow;
     this.id = model.id();
     this.ruleName = "model." + id;
     this.version = model.version();
@@ -58,6 +61,6 @@ final class ModelSlot {
 
   ModelHealth health() {
     return new ModelHealth(id, version, failing ? ModelHealth.State.FAILING : ModelHealth.State.READY,
-        failures.sum(), lastError);
+        failures.sum(), lastError, shadow);
   }
 }

@@ -35,10 +35,10 @@ class ValuesTest {
 
   @Test
   void decision_outOfRangeFields_rejected() {
-    assertThatThrownBy(() -> new Decision("t", Verdict.APPROVE, RiskLevel.LOW, 1.01, List.of(), 1, List.of(),
+    assertThatThrownBy(() -> new Decision("t", Verdict.APPROVE, RiskLevel.LOW, 1.01, List.of(), List.of(), 1, List.of(),
         List.of(), List.of(), false, "s@1", "v", 0))
         .isInstanceOf(IllegalArgumentException.class).hasMessage("score must be in [0, 1], but was 1.01");
-    assertThatThrownBy(() -> new Decision("t", Verdict.APPROVE, RiskLevel.LOW, 0.5, List.of(), -0.1, List.of(),
+    assertThatThrownBy(() -> new Decision("t", Verdict.APPROVE, RiskLevel.LOW, 0.5, List.of(), List.of(), -0.1, List.of(),
         List.of(), List.of(), false, "s@1", "v", 0))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("agreement");
   }

@@ -1,0 +1,533 @@
+package dev.fraudengine.features;
+
+import com.github.benmanes.caffeine.cache.Ticker;
+import dev.fraudengine.core.ErrorCode;
+import dev.fraudengine.core.FeaturePipeline;
+import dev.fraudengine.core.FeatureSchema;
+import dev.fraudengine.core.FraudEngineException;
+import dev.fraudengine.core.Label;
+import dev.fraudengine.core.Transaction;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The stateful feature pipeline: computes declared {@link Feature}s over per-entity event-time state, and records
+ * each transaction after computing its features.
+ *
+ * <p><b>Event time.</b> Everything is measured on the transactions' own timestamps; nothing reads the wall clock.
+ * The <em>watermark</em> is the latest event time processed. A transaction up to the allowed lateness behind it is
+ * placed in time order and sees exactly the events at or before its own time; a later one is rejected with a
+ * {@link FraudEngineException} ({@link ErrorCode#LATE_EVENT}) and leaves the state unchanged.
+ *
+ * <p><b>Labels.</b> {@link #feedback} marks an earlier transaction as fraud or legitimate from its
+ * {@code labelTime} on: a label-delayed feature computed at time {@code t} counts a fraud label only if
+ * {@code labelTime <= t} and the labelled transaction lies in the feature's delayed window
+ * {@code (t - delay - w, t - delay]}. A label may therefore be given before its time (a replay feeds each label
+ * with {@code labelTime = eventTime + delay} right after the transaction) and is still seen only from then on.
+ * The latest label given for a transaction wins. Labels for transactions the pipeline no longer remembers are
+ * counted and ignored.
+ *
+ * <p><b>Bounds.</b> Each entity keeps its events for the longest span its features read plus the allowed
+ * lateness, and at most {@code maxEventsPerEntity} of them (older ones are dropped and counted). Each entity map
+ * is bounded in size and in idle time, both measured in event time; evictions are counted ({@link #stats()}).
+ *
+ * <p><b>Threading.</b> Thread-safe. Each entity is locked while it is read and updated, so concurrent
+ * transactions of one card never lose an update. A transaction touching several entities reads each of them
+ * atomically, not all of them at one instant. (An entity evicted by the bounds while a transaction updates it
+ * loses that update together with the rest of its state, as eviction intends.)
+ */
+public final class OnlineFeaturePipeline implements FeaturePipeline {
+  private final FeatureSchema schema;
+  private final Config config;
+  private final Feature[] txFeatures;
+  private final int[] txPositions;
+  private final EntityGroup[] groups;
+  private final Entity[] keyEntities;
+  private final int[] labelGroups;
+  private final LabelIndex index;
+  private final Pseudonymiser pseudonymiser;
+  private final AtomicLong watermark = new AtomicLong(Long.MIN_VALUE);
+  private final LongAdder evictions = new LongAdder();
+  private final LongAdder droppedEvents = new LongAdder();
+  private final LongAdder lateRejected = new LongAdder();
+  private final LongAdder labelsApplied = new LongAdder();
+  private final LongAdder labelsUnmatched = new LongAdder();
+  private final long lateness;
+
+  private OnlineFeaturePipeline(Builder b) {
+    this.config = new Config(b.maxEntities, b.idleTimeout, b.maxEventsPerEntity, b.allowedLateness,
+        b.maxIndexedTransactions);
+    this.lateness = b.allowedLateness.toMillis();
+    this.pseudonymiser = b.secret == null ? null : new Pseudonymiser(b.secret);
+    List<String> names = new ArrayList<>();
+    List<Feature> tx = new ArrayList<>();
+    List<Integer> txPos = new ArrayList<>();
+    Map<Entity, List<Feature>> byEntity = new LinkedHashMap<>();
+    Map<Entity, List<Integer>> posByEntity = new LinkedHashMap<>();
+    List<Entity> keys = new ArrayList<>();
+    for (int i = 0; i < b.features.size(); i++) {
+      Feature f = b.features.get(i);
+      names.add(f.name());
+      if (f.entity() == null) {
+        tx.add(f);
+        txPos.add(i);
+        continue;
+      }
+      byEntity.computeIfAbsent(f.entity(), e -> new ArrayList<>()).add(f);
+      posByEntity.computeIfAbsent(f.entity(), e -> new ArrayList<>()).add(i);
+      addOnce(keys, f.entity());
+      if (f.other() != null) {
+        addOnce(keys, f.other());
+      }
+    }
+    this.schema = new FeatureSchema(b.schemaName, b.schemaVersion, names);
+    this.txFeatures = tx.toArray(new Feature[0]);
+    this.txPositions = txPos.stream().mapToInt(Integer::intValue).toArray();
+    this.keyEntities = keys.toArray(new Entity[0]);
+    Ticker ticker = () -> Math.max(0, watermark.get()) * 1_000_000L;
+    List<EntityGroup> gs = new ArrayList<>();
+    for (Map.Entry<Entity, List<Feature>> e : byEntity.entrySet()) {
+      gs.add(new EntityGroup(e.getKey(), keys.indexOf(e.getKey()), e.getValue(), posByEntity.get(e.getKey()), keys,
+          config, ticker, evictions, droppedEvents));
+    }
+    this.groups = gs.toArray(new EntityGroup[0]);
+    List<Integer> lg = new ArrayList<>();
+    long labelRetention = 0;
+    for (int g = 0; g < groups.length; g++) {
+      if (groups[g].labels) {
+        lg.add(g);
+        labelRetention = Math.max(labelRetention, groups[g].retentionMillis());
+      }
+    }
+    this.labelGroups = lg.stream().mapToInt(Integer::intValue).toArray();
+    this.index = labelGroups.length == 0 ? null : new LabelIndex(labelRetention, b.maxIndexedTransactions);
+  }
+
+  private static void addOnce(List<Entity> list, Entity e) {
+    if (!list.contains(e)) {
+      list.add(e);
+    }
+  }
+
+  /**
+   * Starts a builder for a pipeline of custom definitions.
+   *
+   * @return a new builder with the default bounds
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  @Override
+  public FeatureSchema schema() {
+    return schema;
+  }
+
+  /**
+   * Computes the features of a transaction as of its event time, then records it in the state of each entity.
+   *
+   * @param tx the transaction; its id, event time and (for amount features) amount must be set, as a validated
+   *     transaction has them
+   * @return a new vector of {@code schema().size()} values; {@code NaN} where a feature is undefined
+   * @throws FraudEngineException with {@link ErrorCode#LATE_EVENT} if the transaction is later than the
+   *     allowed lateness behind the watermark; the state is then unchanged
+   * @throws NullPointerException if {@code tx} or its event time is {@code null}
+   */
+  @Override
+  public float[] process(Transaction tx) {
+    Objects.requireNonNull(tx, "tx");
+    Instant eventTime = Objects.requireNonNull(tx.eventTime(), "tx.eventTime");
+    long t = eventTime.toEpochMilli();
+    long wm = watermark.get();
+    if (wm != Long.MIN_VALUE && t < wm - lateness) {
+      lateRejected.increment();
+      throw new FraudEngineException(ErrorCode.LATE_EVENT, "transaction '" + tx.id() + "' at "
+          + eventTime + " is " + Duration.ofMillis(wm - t) + " behind the latest event time " + Instant.ofEpochMilli(wm)
+          + ", more than the allowed lateness " + config.allowedLateness() + "; rejected, state unchanged");
+    }
+    watermark.accumulateAndGet(t, Math::max);
+    float[] out = new float[schema.size()];
+    for (int i = 0; i < txFeatures.length; i++) {
+      out[txPositions[i]] = txFeature(txFeatures[i], t, tx.amount());
+    }
+    String[] keys = new String[keyEntities.length];
+    int[] hashes = new int[keyEntities.length];
+    for (int i = 0; i < keyEntities.length; i++) {
+      String raw = keyEntities[i].keyOf(tx);
+      if (raw != null) {
+        keys[i] = pseudonymiser == null ? raw : pseudonymiser.apply(keyEntities[i].name(), raw);
+        int h = keys[i].hashCode();
+        hashes[i] = h == 0 ? 1 : h;
+      }
+    }
+    int txHash = tx.id() == null ? 0 : tx.id().hashCode();
+    EntityState[] recorded = new EntityState[groups.length];
+    for (int g = 0; g < groups.length; g++) {
+      String key = keys[groups[g].keyIndex];
+      if (key == null) {
+        groups[g].missing(out);
+      } else {
+        recorded[g] = groups[g].process(tx, t, key, hashes, txHash, out);
+      }
+    }
+    if (index != null && tx.id() != null) {
+      String[] labelKeys = new String[labelGroups.length];
+      EntityState[] labelStates = new EntityState[labelGroups.length];
+      for (int j = 0; j < labelGroups.length; j++) {
+        labelKeys[j] = keys[groups[labelGroups[j]].keyIndex];
+        labelStates[j] = recorded[labelGroups[j]];
+      }
+      index.put(tx.id(), new LabelIndex.Entry(t, txHash, labelKeys, labelStates), watermark.get());
+    }
+    return out;
+  }
+
+  private static float txFeature(Feature f, long t, double amount) {
+    long day = Math.floorDiv(t, 86_400_000L);
+    int hour = (int) (Math.floorMod(t, 86_400_000L) / 3_600_000L);
+    int weekday = (int) Math.floorMod(day + 3, 7L) + 1;
+    return switch (f.kind()) {
+      case WEEKEND -> weekday >= 6 ? 1f : 0f;
+      case NIGHT -> hour <= 6 ? 1f : 0f;
+      case HOUR -> hour;
+      case WEEKDAY -> weekday;
+      case AMOUNT -> Double.isNaN(amount) ? (float) f.missing() : (float) amount;
+      default -> throw new IllegalStateException("not a transaction feature: " + f.kind());
+    };
+  }
+
+  /**
+   * Records the confirmed label of an earlier transaction. It becomes visible to label-delayed features computed
+   * at event times at or after {@code labelTime}, for as long as the transaction is inside their delayed window.
+   *
+   * @param transactionId the id of the labelled transaction
+   * @param label the label
+   * @param labelTime when the label became known
+   * @throws NullPointerException if an argument is {@code null}
+   */
+  @Override
+  public void feedback(String transactionId, Label label, Instant labelTime) {
+    Objects.requireNonNull(transactionId, "transactionId");
+    Objects.requireNonNull(label, "label");
+    Objects.requireNonNull(labelTime, "labelTime");
+    LabelIndex.Entry e = index == null ? null : index.get(transactionId);
+    if (e == null) {
+      labelsUnmatched.increment();
+      return;
+    }
+    byte value = label == Label.FRAUD ? EntityState.FRAUD : EntityState.LEGITIMATE;
+    long at = labelTime.toEpochMilli();
+    boolean applied = false;
+    for (EntityState s : e.states()) {
+      if (s != null) {
+        applied |= EntityGroup.applyLabel(s, e.time(), e.txHash(), value, at);
+      }
+    }
+    (applied ? labelsApplied : labelsUnmatched).increment();
+  }
+
+  /**
+   * Writes all state (entities, their events and labels, the label index, the watermark) to a file, crash-safely:
+   * into a temporary file beside it, forced to disk, then atomically renamed over {@code file}. The format is
+   * versioned and ends with a CRC-32C checksum.
+   *
+   * <p>Each entity is copied under its lock; for a snapshot equal to one instant, call it while no transaction is
+   * being processed (a replay between two transactions, or a paused service).
+   *
+   * @param file the snapshot file; its folder must exist
+   * @throws FraudEngineException with {@link ErrorCode#FEATURE_STATE_FAILED} if the file cannot be written; a
+   *     previous snapshot at {@code file} is then left as it was
+   * @throws NullPointerException if {@code file} is {@code null}
+   */
+  public void snapshot(Path file) {
+    Snapshots.write(this, Objects.requireNonNull(file, "file"));
+  }
+
+  /**
+   * Replaces all state by a snapshot's. Continuing from a restored snapshot gives exactly the features an unbroken
+   * run gives; only the idle-time clocks of the entity maps start again at the snapshot's watermark.
+   *
+   * <p>Call it before processing anything, not concurrently with {@link #process}.
+   *
+   * @param file a file written by {@link #snapshot} of a pipeline with the same schema and pseudonymisation secret
+   * @throws FraudEngineException with {@link ErrorCode#FEATURE_STATE_FAILED} if the file cannot be read, is
+   *     truncated or corrupt (checksum), or of an unknown format version, and with
+   *     {@link ErrorCode#FEATURE_SCHEMA_MISMATCH} if it was written by a pipeline with another schema or secret;
+   *     the state is then unchanged
+   * @throws NullPointerException if {@code file} is {@code null}
+   */
+  public void restore(Path file) {
+    Snapshots.read(this, Objects.requireNonNull(file, "file"));
+  }
+
+  /**
+   * Forgets all state (entities, labels, the watermark), releasing its memory. Never throws. The pipeline can be
+   * used again afterwards, as a new one.
+   */
+  @Override
+  public void close() {
+    for (EntityGroup g : groups) {
+      g.map.invalidateAll();
+      g.map.cleanUp();
+    }
+    if (index != null) {
+      index.clear();
+    }
+    watermark.set(Long.MIN_VALUE);
+  }
+
+  /**
+   * Returns the pipeline's counters and sizes.
+   *
+   * @return a consistent-enough view of counters that keep moving while transactions are processed
+   */
+  public Stats stats() {
+    long entities = 0;
+    for (EntityGroup g : groups) {
+      g.map.cleanUp();
+      entities += g.map.estimatedSize();
+    }
+    return new Stats(entities, evictions.sum(), droppedEvents.sum(), lateRejected.sum(), labelsApplied.sum(),
+        labelsUnmatched.sum(), index == null ? 0 : index.size(), index == null ? 0 : index.evicted());
+  }
+
+  /**
+   * Returns the latest event time processed.
+   *
+   * @return the watermark, or {@code null} before the first transaction
+   */
+  public Instant watermark() {
+    long wm = watermark.get();
+    return wm == Long.MIN_VALUE ? null : Instant.ofEpochMilli(wm);
+  }
+
+  EntityGroup[] groups() {
+    return groups;
+  }
+
+  LabelIndex index() {
+    return index;
+  }
+
+  int[] labelGroups() {
+    return labelGroups;
+  }
+
+  Pseudonymiser pseudonymiser() {
+    return pseudonymiser;
+  }
+
+  AtomicLong watermarkCell() {
+    return watermark;
+  }
+
+  /** The state bounds a pipeline was built with. */
+  record Config(long maxEntities, Duration idleTimeout, int maxEventsPerEntity, Duration allowedLateness,
+      long maxIndexedTransactions) {}
+
+  /**
+   * Counters and sizes of a pipeline.
+   *
+   * @param entities entities tracked now, over all entity maps
+   * @param evictions entities evicted so far, for size or idle time
+   * @param droppedEvents events dropped because an entity held {@code maxEventsPerEntity}
+   * @param lateRejected transactions rejected for coming later than the allowed lateness
+   * @param labelsApplied labels applied to a remembered transaction
+   * @param labelsUnmatched labels for transactions the pipeline does not remember (or keeps no labels for)
+   * @param indexedTransactions transactions whose label can still be applied
+   * @param indexEvictions transactions dropped from the label index because of its size bound
+   */
+  public record Stats(long entities, long evictions, long droppedEvents, long lateRejected, long labelsApplied,
+      long labelsUnmatched, long indexedTransactions, long indexEvictions) {}
+
+  /**
+   * Builds an {@link OnlineFeaturePipeline}. Setters check their argument at once; {@link #build()} checks the
+   * whole. Not thread-safe; the built pipeline is.
+   */
+  public static final class Builder {
+    private String schemaName = "custom";
+    private String schemaVersion = "1";
+    private final List<Feature> features = new ArrayList<>();
+    private long maxEntities = 10_000_000;
+    private Duration idleTimeout = Duration.ofDays(90);
+    private int maxEventsPerEntity = 10_000;
+    private Duration allowedLateness = Duration.ofHours(1);
+    private long maxIndexedTransactions = 50_000_000;
+    private byte[] secret;
+
+    private Builder() {}
+
+    /**
+     * Sets the schema's name and version. Default: {@code custom} version {@code 1}.
+     *
+     * @param name the name, not blank
+     * @param version the version, not blank; change it whenever a definition changes
+     * @return this builder
+     * @throws IllegalArgumentException if either is blank
+     * @throws NullPointerException if either is {@code null}
+     */
+    public Builder schema(String name, String version) {
+      Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(version, "version");
+      if (name.isBlank()) {
+        throw new IllegalArgumentException("name must not be blank, but was '" + name + "'");
+      }
+      if (version.isBlank()) {
+        throw new IllegalArgumentException("version must not be blank, but was '" + version + "'");
+      }
+      this.schemaName = name;
+      this.schemaVersion = version;
+      return this;
+    }
+
+    /**
+     * Adds features, in vector order.
+     *
+     * @param features the definitions
+     * @return this builder
+     * @throws NullPointerException if a feature is {@code null}
+     */
+    public Builder add(Feature... features) {
+      for (Feature f : features) {
+        this.features.add(Objects.requireNonNull(f, "feature"));
+      }
+      return this;
+    }
+
+    /**
+     * Adds features, in vector order.
+     *
+     * @param features the definitions
+     * @return this builder
+     * @throws NullPointerException if a feature is {@code null}
+     */
+    public Builder addAll(List<Feature> features) {
+      return add(features.toArray(new Feature[0]));
+    }
+
+    /**
+     * Sets how many entities each entity map (cards, terminals...) holds at most. Default 10,000,000.
+     *
+     * @param maxEntities positive
+     * @return this builder
+     * @throws IllegalArgumentException if not positive
+     */
+    public Builder maxEntities(long maxEntities) {
+      if (maxEntities <= 0) {
+        throw new IllegalArgumentException("maxEntities must be positive, but was " + maxEntities);
+      }
+      this.maxEntities = maxEntities;
+      return this;
+    }
+
+    /**
+     * Sets after how much idle time an entity is forgotten. Default 90 days. Idle time is measured in <em>event
+     * time</em>, on the pipeline's watermark (the latest event time processed), never on the wall clock: a replay
+     * of a year of history forgets exactly what live scoring over that year would.
+     *
+     * @param idleTimeout positive
+     * @return this builder
+     * @throws IllegalArgumentException if not positive
+     * @throws NullPointerException if {@code null}
+     */
+    public Builder idleTimeout(Duration idleTimeout) {
+      Objects.requireNonNull(idleTimeout, "idleTimeout");
+      if (idleTimeout.isNegative() || idleTimeout.isZero()) {
+        throw new IllegalArgumentException("idleTimeout must be positive, but was " + idleTimeout);
+      }
+      this.idleTimeout = idleTimeout;
+      return this;
+    }
+
+    /**
+     * Sets how many events an entity keeps at most; beyond, the oldest are dropped (and counted). Default 10,000.
+     * This also bounds an entity's bytes: an event takes 16 bytes (time, amount), plus 13 with label-delayed
+     * features (id hash, label, label time), 4 per distinct or new-pair key and 8 with geo features.
+     *
+     * @param maxEventsPerEntity in [1, 1,000,000]
+     * @return this builder
+     * @throws IllegalArgumentException if out of range
+     */
+    public Builder maxEventsPerEntity(int maxEventsPerEntity) {
+      if (maxEventsPerEntity < 1 || maxEventsPerEntity > 1_000_000) {
+        throw new IllegalArgumentException(
+            "maxEventsPerEntity must be in [1, 1000000], but was " + maxEventsPerEntity);
+      }
+      this.maxEventsPerEntity = maxEventsPerEntity;
+      return this;
+    }
+
+    /**
+     * Sets how far behind the latest event time a transaction may come and still be processed. Default 1 hour.
+     *
+     * @param allowedLateness zero or positive, at most 366 days
+     * @return this builder
+     * @throws IllegalArgumentException if negative or longer
+     * @throws NullPointerException if {@code null}
+     */
+    public Builder allowedLateness(Duration allowedLateness) {
+      Objects.requireNonNull(allowedLateness, "allowedLateness");
+      if (allowedLateness.isNegative() || allowedLateness.compareTo(Feature.MAX_SPAN) > 0) {
+        throw new IllegalArgumentException("allowedLateness must be in [0, 366 days], but was " + allowedLateness);
+      }
+      this.allowedLateness = allowedLateness;
+      return this;
+    }
+
+    /**
+     * Sets how many transactions the label index remembers at most, for feedback. Default 50,000,000.
+     *
+     * @param maxIndexedTransactions positive
+     * @return this builder
+     * @throws IllegalArgumentException if not positive
+     */
+    public Builder maxIndexedTransactions(long maxIndexedTransactions) {
+      if (maxIndexedTransactions <= 0) {
+        throw new IllegalArgumentException(
+            "maxIndexedTransactions must be positive, but was " + maxIndexedTransactions);
+      }
+      this.maxIndexedTransactions = maxIndexedTransactions;
+      return this;
+    }
+
+    /**
+     * Pseudonymises entity keys with HMAC-SHA256 under a secret before they are stored: state, snapshots and the
+     * label index then hold no raw card numbers, device ids or IPs. Default: keys stored as given.
+     *
+     * @param secret at least 16 bytes; copied
+     * @return this builder
+     * @throws IllegalArgumentException if shorter than 16 bytes
+     * @throws NullPointerException if {@code null}
+     */
+    public Builder pseudonymiseKeys(byte[] secret) {
+      Objects.requireNonNull(secret, "secret");
+      if (secret.length < 16) {
+        throw new IllegalArgumentException("secret must hold at least 16 bytes, but had " + secret.length);
+      }
+      this.secret = secret.clone();
+      return this;
+    }
+
+    /**
+     * Builds the pipeline.
+     *
+     * @return a new, empty, thread-safe pipeline
+     * @throws IllegalStateException if no feature was added
+     * @throws IllegalArgumentException if two features have the same name
+     */
+    public OnlineFeaturePipeline build() {
+      if (features.isEmpty()) {
+        throw new IllegalStateException("add at least one feature before build()");
+      }
+      return new OnlineFeaturePipeline(this);
+    }
+  }
+}

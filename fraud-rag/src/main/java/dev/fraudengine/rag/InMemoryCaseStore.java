@@ -1,0 +1,819 @@
+package dev.fraudengine.rag;
+
+import dev.fraudengine.core.CaseStore;
+import dev.fraudengine.core.ErrorCode;
+import dev.fraudengine.core.FraudEngineException;
+import dev.fraudengine.core.Label;
+import dev.fraudengine.core.SimilarCase;
+import dev.fraudengine.core.Transaction;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/*
+ * Design. Every case gets an ordinal, a dense int that is never reused. Per ordinal the store keeps the case and the
+ * instant from which it is visible (its label time in epoch nanoseconds; Long.MAX_VALUE once removed); the indexes
+ * keep the vectors by the same ordinal. A ReentrantReadWriteLock guards all of it: searches share the read lock,
+ * add and remove take the write lock for the few array writes they make. The slow part of adding to the JVector
+ * graph (linking the new node) runs after the write lock is released, under a separate mutex, concurrently with
+ * searches, which JVector supports; until it is linked a new case is found by exact search only.
+ *
+ * Visibility: a search for a transaction sees a case only if case.labelTime <= tx.eventTime. The indexes apply
+ * this as a filter while they search (a JVector Bits filter for the graph), so it costs nothing extra on the exact
+ * path. When an approximate search finds fewer visible cases than asked (a strict filter in a replay) and the exact
+ * index is kept (AUTO), the store searches exactly instead.
+ *
+ * Removed ordinals keep their slot (zeroed in the exact index, marked deleted in the graph) until the process
+ * restarts: a store that removes most of its cases should be reopened from its compacted log.
+ */
+/**
+ * A case store held in memory: known cases searched by similarity, with optional durable storage.
+ *
+ * <p>Implements the core {@link CaseStore} extension point: the engine {@linkplain #observe observes} each scored
+ * transaction's embedding, a later {@linkplain #feedback label} turns it into a case, and
+ * {@link #nearest(Transaction, float[], int)} returns the nearest cases visible at the transaction's event time. The
+ * same store can be filled and searched directly with {@link #add}, {@link #remove} and
+ * {@link #nearest(float[], int, Instant)}.
+ *
+ * <p><b>Visibility (no leakage).</b> A case is found only by searches whose instant is at or after its
+ * {@linkplain Case#labelTime() label time}. For {@code nearest(tx, features, k)} that instant is
+ * {@code tx.eventTime()}, so replays and backtests never see a label before it was known.
+ *
+ * <p><b>Search.</b> {@link SearchMode#EXACT} scans every vector; {@link SearchMode#APPROXIMATE} walks a JVector
+ * graph; {@link SearchMode#AUTO} (the default) keeps both and searches approximately once the store holds
+ * {@linkplain Builder#approximateThreshold at least a threshold} of cases. Similarities follow {@link Similarity}.
+ * JVector is a multi-release jar: on JDK 20+ started with {@code --add-modules jdk.incubator.vector} it uses SIMD
+ * instructions; on JDK 17 it runs its scalar code (and logs so once).
+ *
+ * <p><b>Observed transactions.</b> {@code observe} keeps the embeddings of the most recent
+ * {@linkplain Builder#maxObserved observed} transactions that have no label yet, in a map bounded in size: when it
+ * is full, the transaction observed longest ago is evicted (first in, first out), and a label that later arrives for
+ * it is ignored (logged at debug level). A label for a transaction that is already a case replaces that case's
+ * label.
+ *
+ * <p><b>Durability.</b> With {@link Builder#persistTo(Path)}, every add and remove is appended to a log with a
+ * CRC32C checksum per record before it changes the store (forced to the device unless
+ * {@link Builder#syncWrites(boolean) turned off}), and {@link #compact()} folds the log into a snapshot (written to a
+ * temporary file, forced, renamed atomically). Opening the store replays the snapshot and the log; a torn or corrupt
+ * tail is cut off and saved aside, every whole record before it is kept, and what was dropped is logged: a corrupt
+ * log never stops the store from opening.
+ *
+ * <p><b>Threading.</b> Thread-safe. Searches run concurrently; adds, removes and feedback are serialised and may run
+ * while other threads search.
+ *
+ * <p><b>Bad input.</b> A vector of the wrong dimension or holding {@code NaN} or an infinite value is refused with an
+ * {@link IllegalArgumentException} naming the dimension or the index, and nothing changes. A failure to write the log
+ * throws a {@link FraudEngineException} with {@link ErrorCode#CASE_STORE_FAILED}, and the store is left unchanged.
+ */
+public final class InMemoryCaseStore implements CaseStore {
+  private static final Logger LOG = LoggerFactory.getLogger(InMemoryCaseStore.class);
+
+  private final Embedder embedder;
+  private final int dimension;
+  private final Similarity similarity;
+  private final SearchMode mode;
+  private final int approximateThreshold;
+  private final int maxObserved;
+  private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+  private final Object linkLock = new Object();
+  private final ExactIndex exact;
+  private final JVectorIndex approximate;
+  /** The open log, set once recovered cases are loaded (they must not be logged again); null without one. */
+  private CaseLog logRef;
+  private final Map<String, Integer> ordinals = new HashMap<>();
+  private final LinkedHashMap<String, Observed> observed;
+  private Case[] cases = new Case[1024];
+  private long[] visibleFrom = new long[1024];
+  private int next;
+  private int live;
+  private int linked;
+  private boolean closed;
+
+  private record Observed(float[] vector, Instant eventTime) {}
+
+  private InMemoryCaseStore(Builder b) {
+    this.embedder = b.embedder;
+    this.dimension = embedder.dimension();
+    this.similarity = b.similarity;
+    this.mode = b.mode;
+    this.approximateThreshold = b.approximateThreshold;
+    this.maxObserved = b.maxObserved;
+    this.exact = mode == SearchMode.APPROXIMATE ? null : new ExactIndex(dimension, similarity, 1024);
+    this.approximate = mode == SearchMode.EXACT ? null
+        : new JVectorIndex(dimension, similarity, b.maxDegree, b.buildBeamWidth, b.searchBeamWidth);
+    this.observed = new LinkedHashMap<>(256, 0.75f, false) {
+      private static final long serialVersionUID = 1L;
+
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<String, Observed> eldest) {
+        return size() > maxObserved;
+      }
+    };
+    if (b.directory != null) {
+      Map<String, Case> recovered = new LinkedHashMap<>();
+      CaseLog opened = CaseLog.open(b.directory, b.syncWrites, recovered);
+      List<Case> fitting = new ArrayList<>(recovered.size());
+      for (Case c : recovered.values()) {
+        if (c.dimension() == dimension) {
+          fitting.add(c);
+        } else {
+          LOG.warn("case {} in {} has dimension {}, not the store's {}; left out", c.id(), b.directory,
+              c.dimension(), dimension);
+        }
+      }
+      try {
+        addAll(fitting);
+      } catch (RuntimeException e) {
+        opened.close();
+        close();
+        throw e;
+      }
+      this.logRef = opened;
+      LOG.info("opened case store {}: {} cases", b.directory, fitting.size());
+    }
+  }
+
+  /**
+   * Starts a builder.
+   *
+   * @param embedder turns feature vectors into the store's search vectors; its {@link Embedder#dimension()} is
+   *     the dimension of every case
+   * @return a new builder with the defaults: {@link Similarity#L2}, {@link SearchMode#AUTO}, approximate from
+   *     20,000 cases, 100,000 observed transactions, in memory only
+   * @throws NullPointerException if embedder is {@code null}
+   */
+  public static Builder builder(Embedder embedder) {
+    return new Builder(Objects.requireNonNull(embedder, "embedder"));
+  }
+
+  /**
+   * Returns the dimension of the store's search vectors.
+   *
+   * @return the dimension, positive
+   */
+  public int dimension() {
+    return dimension;
+  }
+
+  /**
+   * Returns the number of cases the store holds, visible or not yet.
+   *
+   * @return the number of cases
+   */
+  public int size() {
+    lock.readLock().lock();
+    try {
+      return live;
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  /**
+   * Returns the case with an id.
+   *
+   * @param id the case's id
+   * @return the case, or empty
+   * @throws NullPointerException if id is {@code null}
+   */
+  public Optional<Case> get(String id) {
+    Objects.requireNonNull(id, "id");
+    lock.readLock().lock();
+    try {
+      Integer o = ordinals.get(id);
+      return o == null ? Optional.empty() : Optional.of(cases[o]);
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  /**
+   * Adds a case, or replaces the case with the same id. Durable before it returns when the store persists.
+   *
+   * @param c the case; its dimension must be the store's
+   * @throws IllegalArgumentException if the case's dimension is not the store's; nothing changes
+   * @throws FraudEngineException with {@link ErrorCode#CASE_STORE_FAILED} if the log cannot be written; nothing
+   *     changes
+   * @throws IllegalStateException if the store is closed
+   */
+  public void add(Case c) {
+    addAll(List.of(Objects.requireNonNull(c, "c")));
+  }
+
+  /**
+   * Adds cases in order, replacing those with known ids: faster than one by one for many cases, because the graph
+   * links them in parallel. All are checked before any is added.
+   *
+   * @param batch the cases
+   * @throws IllegalArgumentException if a case's dimension is not the store's (the message gives its position);
+   *     nothing changes
+   * @throws FraudEngineException with {@link ErrorCode#CASE_STORE_FAILED} if the log cannot be written; the cases
+   *     before the failing one are added, the rest are not
+   * @throws IllegalStateException if the store is closed
+   */
+  public void addAll(Collection<Case> batch) {
+    Objects.requireNonNull(batch, "batch");
+    int i = 0;
+    for (Case c : batch) {
+      Objects.requireNonNull(c, () -> "batch contains null");
+      if (c.dimension() != dimension) {
+        throw new IllegalArgumentException("case '" + c.id() + "' (position " + i + ") must have dimension "
+            + dimension + ", but had " + c.dimension());
+      }
+      i++;
+    }
+    int from;
+    int to;
+    lock.writeLock().lock();
+    try {
+      ensureOpen();
+      from = next;
+      for (Case c : batch) {
+        if (logRef != null) {
+          logRef.appendAdd(c);
+        }
+        Integer old = ordinals.get(c.id());
+        if (old != null) {
+          removeOrdinal(old);
+        }
+        insert(c);
+      }
+      to = next;
+    } finally {
+      lock.writeLock().unlock();
+    }
+    link(from, to);
+  }
+
+  /**
+   * Removes a case. Durable before it returns when the store persists.
+   *
+   * @param id the case's id
+   * @return {@code true} if the store held it
+   * @throws FraudEngineException with {@link ErrorCode#CASE_STORE_FAILED} if the log cannot be written; nothing
+   *     changes
+   * @throws IllegalStateException if the store is closed
+   */
+  public boolean remove(String id) {
+    Objects.requireNonNull(id, "id");
+    int o;
+    lock.writeLock().lock();
+    try {
+      ensureOpen();
+      Integer old = ordinals.get(id);
+      if (old == null) {
+        return false;
+      }
+      if (logRef != null) {
+        logRef.appendRemove(id);
+      }
+      o = old;
+      removeOrdinal(o);
+    } finally {
+      lock.writeLock().unlock();
+    }
+    if (approximate != null) {
+      synchronized (linkLock) {
+        if (o < linked) {
+          approximate.remove(o);
+        }
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Finds the cases nearest to a search vector, among all cases the store holds.
+   *
+   * @param vector the search vector (an embedding), of the store's dimension
+   * @param k the most cases to return, positive
+   * @return up to {@code k} cases, nearest first
+   * @throws IllegalArgumentException if the vector has the wrong dimension or a value that is not finite, or k is
+   *     not positive
+   */
+  public List<SimilarCase> nearest(float[] vector, int k) {
+    return nearest(vector, k, Instant.MAX);
+  }
+
+  /**
+   * Finds the cases nearest to a search vector among those labelled at or before an instant.
+   *
+   * @param vector the search vector (an embedding), of the store's dimension; not changed
+   * @param k the most cases to return, positive
+   * @param asOf only cases whose label time is at or before it are found
+   * @return up to {@code k} cases, nearest first (ties by the order they were added)
+   * @throws IllegalArgumentException if the vector has the wrong dimension or a value that is not finite, or k is
+   *     not positive
+   * @throws IllegalStateException if the store is closed
+   */
+  public List<SimilarCase> nearest(float[] vector, int k, Instant asOf) {
+    Vectors.check("vector", vector, dimension);
+    Objects.requireNonNull(asOf, "asOf");
+    if (k < 1) {
+      throw new IllegalArgumentException("k must be positive, but was " + k);
+    }
+    return search(vector, k, epochNanos(asOf), null);
+  }
+
+  /**
+   * Finds the cases nearest to a search vector with a chosen backend, ignoring the store's mode: for parity tests
+   * and benchmarks.
+   *
+   * @param vector the search vector
+   * @param k the most cases to return, positive
+   * @param asOf only cases whose label time is at or before it are found
+   * @param backend {@link SearchMode#EXACT} or {@link SearchMode#APPROXIMATE}; {@link SearchMode#AUTO} is the
+   *     store's own choice
+   * @return up to {@code k} cases, nearest first
+   * @throws IllegalArgumentException as {@link #nearest(float[], int, Instant)}, or if the store does not keep
+   *     that backend
+   * @throws IllegalStateException if the store is closed
+   */
+  public List<SimilarCase> nearest(float[] vector, int k, Instant asOf, SearchMode backend) {
+    Vectors.check("vector", vector, dimension);
+    Objects.requireNonNull(asOf, "asOf");
+    Objects.requireNonNull(backend, "backend");
+    if (k < 1) {
+      throw new IllegalArgumentException("k must be positive, but was " + k);
+    }
+    NeighbourIndex index = switch (backend) {
+      case EXACT -> exact;
+      case APPROXIMATE -> approximate;
+      case AUTO -> null;
+    };
+    if (backend != SearchMode.AUTO && index == null) {
+      throw new IllegalArgumentException("backend must be one this " + mode + " store keeps, but was " + backend);
+    }
+    return search(vector, k, epochNanos(asOf), index);
+  }
+
+  /**
+   * Finds the known cases nearest to a transaction, labelled no later than its event time.
+   *
+   * @param tx the transaction being scored
+   * @param features its feature vector, of the embedder's input dimension; {@code NaN} means missing
+   * @param k the most cases to return, positive
+   * @return up to {@code k} cases, nearest first
+   * @throws IllegalArgumentException if the features have the wrong dimension, the embedding is not finite, or k is
+   *     not positive
+   * @throws IllegalStateException if the store is closed
+   */
+  @Override
+  public List<SimilarCase> nearest(Transaction tx, float[] features, int k) {
+    Objects.requireNonNull(tx, "tx");
+    Objects.requireNonNull(tx.eventTime(), "tx.eventTime");
+    return nearest(embed(features), k, tx.eventTime());
+  }
+
+  /**
+   * Remembers a scored transaction's embedding, so that a later {@link #feedback} can make it a case. Bounded: see
+   * the class description.
+   *
+   * @param tx the scored transaction, with an id and an event time
+   * @param features its feature vector, of the embedder's input dimension
+   * @throws IllegalArgumentException if the features have the wrong dimension or the embedding is not finite
+   */
+  @Override
+  public void observe(Transaction tx, float[] features) {
+    Objects.requireNonNull(tx, "tx");
+    Objects.requireNonNull(tx.id(), "tx.id");
+    Objects.requireNonNull(tx.eventTime(), "tx.eventTime");
+    float[] v = embed(features);
+    synchronized (observed) {
+      observed.put(tx.id(), new Observed(v, tx.eventTime()));
+    }
+  }
+
+  /**
+   * Turns an observed transaction into a case with its confirmed label, visible from {@code labelTime}; or
+   * relabels the case of that id. A label for a transaction the store never observed, or no longer remembers, is
+   * ignored.
+   *
+   * @param transactionId the labelled transaction
+   * @param label its label
+   * @param labelTime when the label became known; not before the transaction's event time
+   * @throws IllegalArgumentException if labelTime is before the transaction's event time
+   * @throws FraudEngineException with {@link ErrorCode#CASE_STORE_FAILED} if the log cannot be written
+   * @throws IllegalStateException if the store is closed
+   */
+  @Override
+  public void feedback(String transactionId, Label label, Instant labelTime) {
+    Objects.requireNonNull(transactionId, "transactionId");
+    Objects.requireNonNull(label, "label");
+    Objects.requireNonNull(labelTime, "labelTime");
+    Observed o;
+    synchronized (observed) {
+      o = observed.get(transactionId);
+    }
+    Case c;
+    if (o != null) {
+      c = new Case(transactionId, o.vector, label, null, o.eventTime, labelTime, Map.of());
+    } else {
+      Optional<Case> known = get(transactionId);
+      if (known.isEmpty()) {
+        LOG.debug("label for transaction {} ignored: not observed, or evicted", transactionId);
+        return;
+      }
+      Case k = known.get();
+      c = new Case(k.id(), k.vectorUnsafe(), label, label == Label.FRAUD ? k.fraudType() : null, k.eventTime(),
+          labelTime, k.metadata());
+    }
+    add(c);
+    if (o != null) {
+      synchronized (observed) {
+        observed.remove(transactionId, o);
+      }
+    }
+  }
+
+  /**
+   * Returns how many observed transactions await a label.
+   *
+   * @return the number, at most the configured maximum
+   */
+  public int observedSize() {
+    synchronized (observed) {
+      return observed.size();
+    }
+  }
+
+  /**
+   * Folds the log into a new snapshot of the live cases and empties the log. Searches wait while it writes.
+   * A no-op for a store that does not persist.
+   *
+   * @throws FraudEngineException with {@link ErrorCode#CASE_STORE_FAILED} if the snapshot cannot be written; the
+   *     previous snapshot and log stay valid
+   * @throws IllegalStateException if the store is closed
+   */
+  public void compact() {
+    lock.writeLock().lock();
+    try {
+      ensureOpen();
+      if (logRef == null) {
+        return;
+      }
+      List<Case> all = new ArrayList<>(live);
+      for (int o = 0; o < next; o++) {
+        if (visibleFrom[o] != Long.MAX_VALUE) {
+          all.add(cases[o]);
+        }
+      }
+      logRef.compact(all);
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  /** Closes the log and releases the indexes. Never throws; idempotent. */
+  @Override
+  public void close() {
+    lock.writeLock().lock();
+    try {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      if (logRef != null) {
+        logRef.close();
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("closing the case store failed", e);
+    } finally {
+      lock.writeLock().unlock();
+    }
+    synchronized (linkLock) {
+      try {
+        if (approximate != null) {
+          approximate.close();
+        }
+        if (exact != null) {
+          exact.close();
+        }
+      } catch (RuntimeException e) {
+        LOG.warn("closing the case store's indexes failed", e);
+      }
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "InMemoryCaseStore[dimension=" + dimension + ", similarity=" + similarity + ", mode=" + mode
+        + ", size=" + size() + "]";
+  }
+
+  private float[] embed(float[] features) {
+    Objects.requireNonNull(features, "features");
+    if (features.length != embedder.inputDimension()) {
+      throw new IllegalArgumentException("features must have dimension " + embedder.inputDimension()
+          + ", but had " + features.length);
+    }
+    float[] v = embedder.embed(features);
+    Vectors.check("embedding", v, dimension);
+    return v;
+  }
+
+  private List<SimilarCase> search(float[] vector, int k, long asOf, NeighbourIndex forced) {
+    int[] found = new int[k];
+    lock.readLock().lock();
+    try {
+      ensureOpen();
+      NeighbourIndex.Visibility vis = new NeighbourIndex.Visibility(visibleFrom, next, asOf);
+      NeighbourIndex index = forced != null ? forced : choose();
+      int n = index.search(vector, vis, found);
+      if (forced == null && index == approximate && n < k && exact != null && live > n) {
+        n = exact.search(vector, vis, found);
+      }
+      List<SimilarCase> out = new ArrayList<>(n);
+      double[] sims = new double[n];
+      Integer[] order = new Integer[n];
+      for (int i = 0; i < n; i++) {
+        sims[i] = similarity(vector, cases[found[i]].vectorUnsafe());
+        order[i] = i;
+      }
+      if (n > 1) {
+        Arrays.sort(order, (a, b) -> sims[a] != sims[b] ? Double.compare(sims[b], sims[a])
+            : Integer.compare(found[a], found[b]));
+      }
+      for (Integer i : order) {
+        Case c = cases[found[i]];
+        out.add(new SimilarCase(c.id(), sims[i], c.label(), c.fraudType(), c.eventTime()));
+      }
+      return out;
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  private NeighbourIndex choose() {
+    if (mode == SearchMode.EXACT) {
+      return exact;
+    }
+    if (mode == SearchMode.APPROXIMATE) {
+      return approximate;
+    }
+    return live >= approximateThreshold ? approximate : exact;
+  }
+
+  /** The similarity of {@link Similarity}, in [0, 1]. */
+  double similarity(float[] a, float[] b) {
+    if (similarity == Similarity.COSINE) {
+      double dot = 0;
+      double na = 0;
+      double nb = 0;
+      for (int i = 0; i < a.length; i++) {
+        dot += (double) a[i] * b[i];
+        na += (double) a[i] * a[i];
+        nb += (double) b[i] * b[i];
+      }
+      double cos = na == 0 || nb == 0 ? 0 : dot / Math.sqrt(na * nb);
+      return Math.min(1, Math.max(0, (1 + cos) / 2));
+    }
+    double s = 0;
+    for (int i = 0; i < a.length; i++) {
+      double d = (double) a[i] - b[i];
+      s += d * d;
+    }
+    return 1 / (1 + Math.sqrt(s));
+  }
+
+  /** Called under the write lock. */
+  private void insert(Case c) {
+    int o = next;
+    if (o == cases.length) {
+      cases = Arrays.copyOf(cases, o * 2);
+      visibleFrom = Arrays.copyOf(visibleFrom, o * 2);
+    }
+    cases[o] = c;
+    visibleFrom[o] = epochNanos(c.labelTime());
+    if (exact != null) {
+      exact.add(o, c.vectorUnsafe());
+    }
+    if (approximate != null) {
+      approximate.add(o, c.vectorUnsafe());
+    }
+    ordinals.put(c.id(), o);
+    next++;
+    live++;
+  }
+
+  /** Called under the write lock; the graph forgets the node later, under the link lock. */
+  private void removeOrdinal(int o) {
+    ordinals.remove(cases[o].id());
+    visibleFrom[o] = Long.MAX_VALUE;
+    if (exact != null) {
+      exact.remove(o);
+    }
+    live--;
+  }
+
+  /** Links new ordinals into the graph, outside the write lock; ordinals removed meanwhile are marked deleted. */
+  private void link(int from, int to) {
+    if (approximate == null || from == to) {
+      return;
+    }
+    synchronized (linkLock) {
+      if (linked >= to) {
+        return;
+      }
+      int start = Math.max(from, linked);
+      approximate.link(start, to);
+      linked = to;
+      lock.readLock().lock();
+      try {
+        for (int o = start; o < to; o++) {
+          if (visibleFrom[o] == Long.MAX_VALUE) {
+            approximate.remove(o);
+          }
+        }
+      } finally {
+        lock.readLock().unlock();
+      }
+    }
+  }
+
+  private void ensureOpen() {
+    if (closed) {
+      throw new IllegalStateException("the case store is closed");
+    }
+  }
+
+  static long epochNanos(Instant t) {
+    long s = t.getEpochSecond();
+    if (s >= Long.MAX_VALUE / 1_000_000_000L) {
+      return Long.MAX_VALUE - 1;
+    }
+    if (s <= Long.MIN_VALUE / 1_000_000_000L) {
+      return Long.MIN_VALUE;
+    }
+    return s * 1_000_000_000L + t.getNano();
+  }
+
+  /**
+   * Builds an {@link InMemoryCaseStore}. Setters validate at once; not thread-safe.
+   */
+  public static final class Builder {
+    private final Embedder embedder;
+    private Similarity similarity = Similarity.L2;
+    private SearchMode mode = SearchMode.AUTO;
+    private int approximateThreshold = 20_000;
+    private int maxObserved = 100_000;
+    private int maxDegree = 16;
+    private int buildBeamWidth = 100;
+    private int searchBeamWidth = 50;
+    private Path directory;
+    private boolean syncWrites = true;
+
+    private Builder(Embedder embedder) {
+      this.embedder = embedder;
+      if (embedder.dimension() < 1 || embedder.inputDimension() < 1) {
+        throw new IllegalArgumentException("embedder dimensions must be positive, but were "
+            + embedder.inputDimension() + " -> " + embedder.dimension());
+      }
+    }
+
+    /**
+     * Sets how vectors are compared. Default {@link Similarity#L2}.
+     *
+     * @param similarity the measure
+     * @return this builder
+     */
+    public Builder similarity(Similarity similarity) {
+      this.similarity = Objects.requireNonNull(similarity, "similarity");
+      return this;
+    }
+
+    /**
+     * Sets the search backend. Default {@link SearchMode#AUTO}.
+     *
+     * @param mode the backend, or AUTO to choose by size
+     * @return this builder
+     */
+    public Builder searchMode(SearchMode mode) {
+      this.mode = Objects.requireNonNull(mode, "mode");
+      return this;
+    }
+
+    /**
+     * Sets the number of cases from which an {@link SearchMode#AUTO} store searches approximately. Default 20,000.
+     *
+     * @param cases the threshold, positive
+     * @return this builder
+     * @throws IllegalArgumentException if cases is not positive
+     */
+    public Builder approximateThreshold(int cases) {
+      if (cases < 1) {
+        throw new IllegalArgumentException("approximateThreshold must be positive, but was " + cases);
+      }
+      this.approximateThreshold = cases;
+      return this;
+    }
+
+    /**
+     * Sets how many observed, unlabelled transactions the store remembers. Default 100,000.
+     *
+     * @param transactions the bound, positive
+     * @return this builder
+     * @throws IllegalArgumentException if transactions is not positive
+     */
+    public Builder maxObserved(int transactions) {
+      if (transactions < 1) {
+        throw new IllegalArgumentException("maxObserved must be positive, but was " + transactions);
+      }
+      this.maxObserved = transactions;
+      return this;
+    }
+
+    /**
+     * Sets the graph's maximum degree (JVector's M). Default 16. Higher: better recall, more memory, slower
+     * adds.
+     *
+     * @param degree the degree, in [4, 128]
+     * @return this builder
+     * @throws IllegalArgumentException if degree is out of range
+     */
+    public Builder maxDegree(int degree) {
+      if (degree < 4 || degree > 128) {
+        throw new IllegalArgumentException("maxDegree must be in [4, 128], but was " + degree);
+      }
+      this.maxDegree = degree;
+      return this;
+    }
+
+    /**
+     * Sets the beam width used when adding to the graph. Default 100.
+     *
+     * @param width the width, in [8, 1000]
+     * @return this builder
+     * @throws IllegalArgumentException if width is out of range
+     */
+    public Builder buildBeamWidth(int width) {
+      if (width < 8 || width > 1_000) {
+        throw new IllegalArgumentException("buildBeamWidth must be in [8, 1000], but was " + width);
+      }
+      this.buildBeamWidth = width;
+      return this;
+    }
+
+    /**
+     * Sets how many candidates an approximate search collects before it keeps the best k. Default 50. Higher:
+     * better recall, slower searches.
+     *
+     * @param width the width, in [1, 1000]
+     * @return this builder
+     * @throws IllegalArgumentException if width is out of range
+     */
+    public Builder searchBeamWidth(int width) {
+      if (width < 1 || width > 1_000) {
+        throw new IllegalArgumentException("searchBeamWidth must be in [1, 1000], but was " + width);
+      }
+      this.searchBeamWidth = width;
+      return this;
+    }
+
+    /**
+     * Makes the store durable in a directory (created if absent): its snapshot and log are replayed by
+     * {@link #build()}, and every change is logged. Default: in memory only.
+     *
+     * @param directory the directory, used by one store at a time
+     * @return this builder
+     */
+    public Builder persistTo(Path directory) {
+      this.directory = Objects.requireNonNull(directory, "directory");
+      return this;
+    }
+
+    /**
+     * Sets whether each logged change is forced to the device before the call returns. Default {@code true};
+     * {@code false} is faster and may lose the last changes on a power failure (never on a process crash).
+     *
+     * @param sync whether to force each write
+     * @return this builder
+     */
+    public Builder syncWrites(boolean sync) {
+      this.syncWrites = sync;
+      return this;
+    }
+
+    /**
+     * Builds the store, replaying its directory when it persists.
+     *
+     * @return a new, open store
+     * @throws FraudEngineException with {@link ErrorCode#CASE_STORE_FAILED} if the directory cannot be created,
+     *     read or written (a corrupt file is recovered from, never thrown)
+     */
+    public InMemoryCaseStore build() {
+      return new InMemoryCaseStore(this);
+    }
+  }
+}
