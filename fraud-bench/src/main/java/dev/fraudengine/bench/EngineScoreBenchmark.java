@@ -78,7 +78,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 5, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 2, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+@Fork(value = 2, jvmArgsAppend = {"-Xms8g", "-Xmx8g"})
 public class EngineScoreBenchmark {
   /** How many transactions are generated; a power of two, so that the index wraps with a mask. */
   static final int TRANSACTIONS = 4096;
@@ -95,8 +95,10 @@ public class EngineScoreBenchmark {
       "FR", "FR", "FR", "FR", "FR", "DE", "ES", "BE", "NG"};
   private static final String[] CATEGORIES = {"5411", "5812", "5999", "4121", "5732", "7995"};
 
-  @Param({"bare", "rulesOnly", "modelsAndRules", "explainedModelsAndRules"})
+  @Param({"bare", "rulesOnly", "modelsAndRules", "explainedModelsAndRules", "realistic"})
   String config;
+
+  private RealisticEngine realistic;
 
   private Transaction[] transactions;
   private int next;
@@ -137,8 +139,12 @@ public class EngineScoreBenchmark {
         models = new FraudModel[] {new AmountLogit(explains), new NightEcom(explains)};
         weights = new double[] {2, 1};
       }
-      default -> throw new IllegalArgumentException("config must be bare, rulesOnly, modelsAndRules or "
-          + "explainedModelsAndRules, but was '" + config + "'");
+      case "realistic" -> {
+        setUpRealistic();
+        return;
+      }
+      default -> throw new IllegalArgumentException("config must be bare, rulesOnly, modelsAndRules, "
+          + "explainedModelsAndRules or realistic, but was '" + config + "'");
     }
     rules = ruleSet.rules().toArray(new Rule[0]);
     context = new DirectContext(pipeline.schema(), models);
@@ -158,6 +164,27 @@ public class EngineScoreBenchmark {
         throw new IllegalStateException("decision of " + tx.id() + " is degraded: " + d.reasons());
       }
     }
+  }
+
+  /** The whole engine of {@link RealisticEngine}; checks that its first decisions are not degraded. */
+  private void setUpRealistic() {
+    realistic = RealisticEngine.build(SEED);
+    engine = realistic.engine;
+    pipeline = realistic.pipeline;
+    models = realistic.models();
+    weights = new double[] {1};
+    rules = realistic.rules.rules().toArray(new Rule[0]);
+    context = new DirectContext(pipeline.schema(), models);
+    int hits = 0;
+    for (int i = 0; i < 1_000; i++) {
+      Decision d = engine.score(realistic.next());
+      if (d.degraded()) {
+        throw new IllegalStateException("decision of " + d.transactionId() + " is degraded: " + d.reasons());
+      }
+      hits += d.ruleHits().isEmpty() ? 0 : 1;
+    }
+    System.out.printf("realistic engine ready: %d cases, %d rules; %.1f%% of decisions hit a rule%n",
+        realistic.cases.size(), rules.length, hits / 10.0);
   }
 
   /** Closes the engine. */
@@ -197,6 +224,9 @@ public class EngineScoreBenchmark {
       weightSum += weights[i];
       count += models[i].explain(features, TOP_FEATURES).size();
     }
+    if (realistic != null) {
+      count += realistic.cases.nearest(tx, features, 5).size();
+    }
     context.reset(tx, features, weightSum > 0 ? weighted / weightSum : Double.NaN);
     for (Rule r : rules) {
       if (r.test(context)) {
@@ -207,6 +237,9 @@ public class EngineScoreBenchmark {
   }
 
   private Transaction nextTransaction() {
+    if (realistic != null) {
+      return realistic.next();
+    }
     Transaction tx = transactions[next];
     next = (next + 1) & (TRANSACTIONS - 1);
     return tx;
