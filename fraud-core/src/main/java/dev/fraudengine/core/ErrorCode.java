@@ -4,6 +4,11 @@ package dev.fraudengine.core;
 public enum ErrorCode {
   /** A model file or resource could not be read or is not a valid model. */
   MODEL_LOAD_FAILED,
+  /**
+   * A model failed while scoring (a native runtime error). Inside {@link FraudEngine#score} the model is left out of
+   * that decision, which is marked degraded; the code reaches callers that score the model directly.
+   */
+  MODEL_SCORE_FAILED,
   /** Training a model failed (bad parameters, a native error of the training library, an unwritable output). */
   MODEL_TRAINING_FAILED,
   /** A model, rule set or store expects other features than the pipeline produces. */

@@ -1,0 +1,249 @@
+package dev.fraudengine.models.onnx;
+
+import dev.fraudengine.core.FeatureSchema;
+import dev.fraudengine.models.ScoreScale;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A trained anomaly autoencoder, as {@link AutoencoderTrainer} returns it: the network, the standardization of its
+ * input and the distribution of its training errors, with a pure-Java forward pass and an export to ONNX.
+ *
+ * <p><b>Semantics.</b> A row is standardized, z = (x − mean) · (1 / std) per feature with the training rows' mean
+ * and standard deviation; the network (fully connected layers, ReLU between them, a linear output; float
+ * arithmetic, as in ONNX Runtime) reconstructs z; the <em>reconstruction error</em> is the mean over features of
+ * (reconstruction − z)². The <em>anomaly score</em> maps the error to [0, 1] by the empirical distribution of the
+ * training rows' errors ({@link ScoreScale}: 101 percentiles, linear between them): 0.5 is a typical legitimate
+ * row, 0.99 is rarer than 99 % of them, 1 is beyond all of them.
+ *
+ * <p><b>Missing values.</b> A {@code NaN} feature is replaced by its training mean before scoring: it is 0 after
+ * standardization, the most typical value, so a missing value alone barely moves the error. The exported ONNX graph
+ * does the same (IsNaN, Where), so the file is self-contained.
+ *
+ * <p><b>Threading.</b> Immutable and thread-safe; {@link #reconstructionError} uses per-thread scratch arrays and
+ * allocates nothing once warm.
+ */
+public final class Autoencoder {
+  /** The name of the ONNX model file in a model directory. */
+  public static final String MODEL_FILE = "model.onnx";
+  /** The name of the metadata file in a model directory. */
+  public static final String METADATA_FILE = "metadata.json";
+
+  static final String INPUT = "features";
+  static final String OUTPUT = "reconstruction_error";
+
+  private final FeatureSchema schema;
+  private final String version;
+  private final int[] sizes;
+  private final float[][] weights;
+  private final float[][] biases;
+  private final float[] means;
+  private final float[] scales;
+  private final ScoreScale errorScale;
+  private final AutoencoderMetadata.Training training;
+  private final ThreadLocal<float[][]> scratch;
+
+  Autoencoder(FeatureSchema schema, String version, int[] sizes, float[][] weights, float[][] biases,
+      float[] means, float[] scales, float[][] trainingRows, AutoencoderMetadata.Training training) {
+    this.schema = schema;
+    this.version = version;
+    this.sizes = sizes.clone();
+    this.weights = weights;
+    this.biases = biases;
+    this.means = means;
+    this.scales = scales;
+    this.training = training;
+    this.scratch = ThreadLocal.withInitial(() -> {
+      float[][] s = new float[this.sizes.length][];
+      for (int l = 0; l < this.sizes.length; l++) {
+        s[l] = new float[this.sizes[l]];
+      }
+      return s;
+    });
+    double[] errors = new double[trainingRows.length];
+    for (int i = 0; i < errors.length; i++) {
+      errors[i] = reconstructionError(trainingRows[i]);
+    }
+    this.errorScale = ScoreScale.fit(errors);
+  }
+
+  /**
+   * Returns the feature schema the network was trained on.
+   *
+   * @return the schema
+   */
+  public FeatureSchema schema() {
+    return schema;
+  }
+
+  /**
+   * Returns the model's version, recorded in each decision.
+   *
+   * @return the version
+   */
+  public String version() {
+    return version;
+  }
+
+  /**
+   * Returns the layer widths, input to output, e.g. {@code [30, 64, 16, 64, 30]}.
+   *
+   * @return the widths; the first and last are the schema's width
+   */
+  public List<Integer> layerSizes() {
+    List<Integer> list = new ArrayList<>();
+    for (int s : sizes) {
+      list.add(s);
+    }
+    return List.copyOf(list);
+  }
+
+  /**
+   * Returns the mean training loss (reconstruction error) of the last epoch.
+   *
+   * @return the final training loss
+   */
+  public double finalLoss() {
+    return training.finalLoss();
+  }
+
+  /**
+   * Returns the reconstruction error of one row, computed in Java: the mean over features of the squared
+   * difference between the standardized row and its reconstruction. Allocates nothing once warm.
+   *
+   * @param features the row, in the schema; {@code NaN} marks a missing value (replaced by the training mean)
+   * @return the error, at least 0
+   * @throws IllegalArgumentException if the row's length is not the schema's width
+   */
+  public double reconstructionError(float[] features) {
+    Objects.requireNonNull(features, "features");
+    int width = sizes[0];
+    if (features.length != width) {
+      throw new IllegalArgumentException("features must hold " + width + " values, but held " + features.length);
+    }
+    float[][] a = scratch.get();
+    float[] z = a[0];
+    for (int j = 0; j < width; j++) {
+      float x = Float.isNaN(features[j]) ? means[j] : features[j];
+      z[j] = (x - means[j]) * scales[j];
+    }
+    int layers = sizes.length - 1;
+    for (int l = 0; l < layers; l++) {
+      dense(a[l], weights[l], biases[l], a[l + 1], l < layers - 1);
+    }
+    float[] r = a[layers];
+    float sum = 0;
+    for (int j = 0; j < width; j++) {
+      float d = r[j] - z[j];
+      sum += d * d;
+    }
+    return sum / width;
+  }
+
+  /**
+   * Returns the anomaly score of one row: its reconstruction error mapped to [0, 1] by the training errors'
+   * distribution.
+   *
+   * @param features the row, in the schema; {@code NaN} marks a missing value
+   * @return the score in [0, 1]
+   * @throws IllegalArgumentException if the row's length is not the schema's width
+   */
+  public double score(float[] features) {
+    return scoreOfError(reconstructionError(features));
+  }
+
+  double scoreOfError(double error) {
+    return errorScale.toScale(error) / 100.0;
+  }
+
+  /**
+   * out = in · w + b (w is in × out, row-major), then ReLU if asked. The loop runs over the rows of w and adds
+   * each input's share to all outputs at once: contiguous, independent float additions the JIT vectorizes (a dot
+   * product per output would be one long chain of dependent additions); zero inputs (ReLU) are skipped.
+   */
+  private static void dense(float[] in, float[] w, float[] b, float[] out, boolean relu) {
+    int n = in.length;
+    int m = out.length;
+    System.arraycopy(b, 0, out, 0, m);
+    for (int j = 0; j < n; j++) {
+      float x = in[j];
+      if (x != 0) {
+        int base = j * m;
+        for (int k = 0; k < m; k++) {
+          out[k] += x * w[base + k];
+        }
+      }
+    }
+    if (relu) {
+      for (int k = 0; k < m; k++) {
+        if (out[k] < 0) {
+          out[k] = 0;
+        }
+      }
+    }
+  }
+
+  /**
+   * Writes the model directory that {@link AutoencoderModel#load} reads: {@value #MODEL_FILE} (the ONNX graph,
+   * whose output is the reconstruction error [N, 1]) and {@value #METADATA_FILE} (schema, layers, error
+   * percentiles, training parameters). The directory is created if absent; both files are replaced atomically.
+   *
+   * @param directory the model directory
+   * @throws UncheckedIOException if it cannot be written
+   */
+  public void write(Path directory) {
+    Objects.requireNonNull(directory, "directory");
+    try {
+      Files.createDirectories(directory);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create model directory " + directory, e);
+    }
+    toOnnx().write(directory.resolve(MODEL_FILE));
+    double[] percentiles = new double[101];
+    for (int p = 0; p <= 100; p++) {
+      percentiles[p] = errorScale.scoreAt(p);
+    }
+    new AutoencoderMetadata(version, schema, sizes, percentiles, training)
+        .write(directory.resolve(METADATA_FILE));
+  }
+
+  /**
+   * The ONNX graph of the forward pass: features [N, width] → IsNaN/Where (missing → mean) → Sub mean → Mul 1/std
+   * → (Gemm, Relu)… → Gemm → Sub → Mul (square) → ReduceMean over features → reconstruction_error [N, 1].
+   */
+  OnnxGraph toOnnx() {
+    int width = sizes[0];
+    OnnxGraph g = new OnnxGraph("autoencoder").opset("", 13)
+        .input(INPUT, OnnxGraph.FLOAT, "N", (long) width)
+        .output(OUTPUT, OnnxGraph.FLOAT, "N", 1L)
+        .initializer("mean", means, width)
+        .initializer("inv_std", scales, width)
+        .metadata("fraudengine.schema", schema.toString())
+        .metadata("fraudengine.version", version);
+    g.node("IsNaN", List.of(INPUT), "missing");
+    g.node("Where", List.of("missing", "mean", INPUT), "filled");
+    g.node("Sub", List.of("filled", "mean"), "centered");
+    g.node("Mul", List.of("centered", "inv_std"), "z");
+    String a = "z";
+    int layers = sizes.length - 1;
+    for (int l = 0; l < layers; l++) {
+      g.initializer("w" + l, weights[l], sizes[l], sizes[l + 1]);
+      g.initializer("b" + l, biases[l], sizes[l + 1]);
+      String out = l < layers - 1 ? "pre" + l : "reconstruction";
+      g.node("Gemm", List.of(a, "w" + l, "b" + l), out);
+      if (l < layers - 1) {
+        g.node("Relu", List.of(out), "h" + l);
+        a = "h" + l;
+      }
+    }
+    g.node("Sub", List.of("reconstruction", "z"), "diff");
+    g.node("Mul", List.of("diff", "diff"), "squared");
+    g.node("ReduceMean", List.of("squared"), OUTPUT).attribute("axes", new long[] {1}).attribute("keepdims", 1L);
+    return g;
+  }
+}

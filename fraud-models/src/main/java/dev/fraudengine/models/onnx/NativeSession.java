@@ -1,0 +1,270 @@
+package dev.fraudengine.models.onnx;
+
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
+import ai.onnxruntime.ValueInfo;
+import dev.fraudengine.core.ErrorCode;
+import dev.fraudengine.core.FeatureSchema;
+import dev.fraudengine.core.FraudEngineException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.locks.StampedLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/*
+ * One ONNX Runtime session over a model with one float input [N, width], shared by the public models of this
+ * package, and the single place that holds native resources.
+ *
+ * Buffers: each scoring thread gets a slot (a ThreadLocal): a direct FloatBuffer of one row and an OnnxTensor of
+ * shape [1, width] over it. ONNX Runtime reads a tensor over a direct buffer in place, so a call only writes the
+ * row into the buffer and runs; nothing is copied or allocated for the input. Every slot is also kept in a queue
+ * so that close() can free its tensor.
+ *
+ * Threading: OrtSession.run is thread-safe. A StampedLock makes close() wait for the runs in flight (read locks)
+ * before it frees the session, so a model closed after a hot swap never frees memory under a running call.
+ */
+final class NativeSession {
+  private static final Logger LOG = LoggerFactory.getLogger(NativeSession.class);
+
+  /** Reads the score of the one row from a run's result. */
+  @FunctionalInterface
+  interface OutputReader {
+    double read(OrtSession.Result result) throws OrtException;
+  }
+
+  private final Path file;
+  private final OrtEnvironment env;
+  private final OrtSession.SessionOptions options;
+  private final OrtSession session;
+  private final String inputName;
+  private final int width;
+  private final long[] rowShape;
+  private final StampedLock lock = new StampedLock();
+  private final ConcurrentLinkedQueue<Slot> slots = new ConcurrentLinkedQueue<>();
+  private final ThreadLocal<Slot> slot = ThreadLocal.withInitial(this::newSlot);
+  private boolean closed;
+
+  private NativeSession(Path file, OrtEnvironment env, OrtSession.SessionOptions options, OrtSession session,
+      String inputName, int width) {
+    this.file = file;
+    this.env = env;
+    this.options = options;
+    this.session = session;
+    this.inputName = inputName;
+    this.width = width;
+    this.rowShape = new long[] {1, width};
+  }
+
+  /**
+   * Opens a session and checks its input against the schema: exactly one input, a float tensor of rank 2 whose
+   * second dimension is the schema's width, named {@code expectedInputName} if that is not null.
+   */
+  static NativeSession open(Path file, FeatureSchema schema, String expectedInputName, int intraOpThreads) {
+    if (!Files.isRegularFile(file)) {
+      throw new FraudEngineException(ErrorCode.MODEL_LOAD_FAILED, "ONNX model " + file + " is not a readable file");
+    }
+    OrtEnvironment env;
+    OrtSession.SessionOptions options = null;
+    OrtSession session = null;
+    try {
+      env = OrtEnvironment.getEnvironment();
+      options = new OrtSession.SessionOptions();
+      options.setIntraOpNumThreads(intraOpThreads);
+      options.setInterOpNumThreads(1);
+      options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+      session = env.createSession(file.toString(), options);
+      String input = checkInput(file, session, schema, expectedInputName);
+      return new NativeSession(file, env, options, session, input, schema.size());
+    } catch (OrtException e) {
+      closeQuietly(session, options, file);
+      throw new FraudEngineException(ErrorCode.MODEL_LOAD_FAILED,
+          "ONNX model " + file + " cannot be loaded by ONNX Runtime: " + e.getMessage(), e);
+    } catch (RuntimeException | LinkageError e) {
+      closeQuietly(session, options, file);
+      if (e instanceof FraudEngineException fe) {
+        throw fe;
+      }
+      throw new FraudEngineException(ErrorCode.MODEL_LOAD_FAILED,
+          "ONNX model " + file + " cannot be loaded: ONNX Runtime is not usable here: " + e, e);
+    }
+  }
+
+  private static String checkInput(Path file, OrtSession session, FeatureSchema schema, String expectedInputName)
+      throws OrtException {
+    Map<String, NodeInfo> inputs = session.getInputInfo();
+    if (inputs.size() != 1) {
+      throw new FraudEngineException(ErrorCode.MODEL_LOAD_FAILED, "ONNX model " + file + " has " + inputs.size()
+          + " inputs " + inputs.keySet() + ", but fraud-engine feeds exactly one float input [N, "
+          + schema.size() + "]");
+    }
+    NodeInfo node = inputs.values().iterator().next();
+    if (expectedInputName != null && !expectedInputName.equals(node.getName())) {
+      throw new FraudEngineException(ErrorCode.FEATURE_SCHEMA_MISMATCH, "ONNX model " + file + " has input '"
+          + node.getName() + "', but the feature vector of schema " + schema.name() + "@" + schema.version()
+          + " is expected as input '" + expectedInputName + "'");
+    }
+    ValueInfo info = node.getInfo();
+    if (!(info instanceof TensorInfo tensor) || tensor.type != OnnxJavaType.FLOAT) {
+      throw new FraudEngineException(ErrorCode.MODEL_LOAD_FAILED, "ONNX model " + file + " has input '"
+          + node.getName() + "' of type " + info + ", but fraud-engine feeds a float tensor");
+    }
+    long[] shape = tensor.getShape();
+    if (shape.length != 2) {
+      throw new FraudEngineException(ErrorCode.MODEL_LOAD_FAILED, "ONNX model " + file + " has input '"
+          + node.getName() + "' of shape " + Arrays.toString(shape) + ", but fraud-engine feeds a matrix [N, "
+          + schema.size() + "]");
+    }
+    if (shape[1] != schema.size()) {
+      throw new FraudEngineException(ErrorCode.FEATURE_SCHEMA_MISMATCH, "ONNX model " + file + " has input '"
+          + node.getName() + "' of width " + (shape[1] < 0 ? "unknown" : String.valueOf(shape[1]))
+          + " (shape " + Arrays.toString(shape) + "), but schema " + schema + " has " + schema.size()
+          + " features");
+    }
+    if (shape[0] > 1) {
+      throw new FraudEngineException(ErrorCode.MODEL_LOAD_FAILED, "ONNX model " + file + " has input '"
+          + node.getName() + "' of shape " + Arrays.toString(shape) + ": its batch dimension must be 1 or free");
+    }
+    return node.getName();
+  }
+
+  /** Returns the output names and their types, in the model's order. */
+  Map<String, NodeInfo> outputs() {
+    try {
+      return session.getOutputInfo();
+    } catch (OrtException e) {
+      throw new FraudEngineException(ErrorCode.MODEL_LOAD_FAILED,
+          "ONNX model " + file + ": cannot read its outputs: " + e.getMessage(), e);
+    }
+  }
+
+  Path file() {
+    return file;
+  }
+
+  String inputName() {
+    return inputName;
+  }
+
+  /**
+   * Scores one row: writes it into this thread's input buffer, runs the session for the requested output and
+   * reads the score from the result, which is then closed.
+   */
+  double run(float[] features, Set<String> requestedOutputs, OutputReader reader) {
+    if (features.length != width) {
+      throw new IllegalArgumentException(
+          "features must hold " + width + " values, but held " + features.length);
+    }
+    long stamp = lock.readLock();
+    try {
+      if (closed) {
+        throw new IllegalStateException("ONNX model " + file + " is closed");
+      }
+      Slot s = slot.get();
+      s.buffer.put(0, features);
+      try (OrtSession.Result result = session.run(s.inputs, requestedOutputs)) {
+        return reader.read(result);
+      } catch (OrtException e) {
+        throw new FraudEngineException(ErrorCode.MODEL_SCORE_FAILED, "ONNX model " + file + " failed to score a row: "
+            + e.getMessage(), e);
+      }
+    } finally {
+      lock.unlockRead(stamp);
+    }
+  }
+
+  /**
+   * Runs a batch of rows in one call, for tests and offline scoring: rows × width values in, the requested output
+   * handed to the consumer.
+   */
+  <T> T runBatch(float[][] rows, Set<String> requestedOutputs, BatchReader<T> reader) {
+    FloatBuffer buffer = ByteBuffer.allocateDirect(rows.length * width * Float.BYTES)
+        .order(ByteOrder.nativeOrder()).asFloatBuffer();
+    for (float[] row : rows) {
+      if (row.length != width) {
+        throw new IllegalArgumentException("rows must hold " + width + " values each, but one held " + row.length);
+      }
+      buffer.put(row);
+    }
+    buffer.rewind();
+    long stamp = lock.readLock();
+    try {
+      if (closed) {
+        throw new IllegalStateException("ONNX model " + file + " is closed");
+      }
+      try (OnnxTensor tensor = OnnxTensor.createTensor(env, buffer, new long[] {rows.length, width});
+          OrtSession.Result result = session.run(Map.of(inputName, tensor), requestedOutputs)) {
+        return reader.read(result);
+      } catch (OrtException e) {
+        throw new FraudEngineException(ErrorCode.MODEL_SCORE_FAILED, "ONNX model " + file
+            + " failed to score a batch: " + e.getMessage(), e);
+      }
+    } finally {
+      lock.unlockRead(stamp);
+    }
+  }
+
+  /** Reads a batch result. */
+  @FunctionalInterface
+  interface BatchReader<T> {
+    T read(OrtSession.Result result) throws OrtException;
+  }
+
+  /** Frees the session, its options and every thread's input tensor; waits for runs in flight. Never throws. */
+  void close() {
+    long stamp = lock.writeLock();
+    try {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      for (Slot s; (s = slots.poll()) != null; ) {
+        s.tensor.close();
+      }
+      closeQuietly(session, options, file);
+    } finally {
+      lock.unlockWrite(stamp);
+    }
+  }
+
+  private Slot newSlot() {
+    FloatBuffer buffer = ByteBuffer.allocateDirect(width * Float.BYTES).order(ByteOrder.nativeOrder())
+        .asFloatBuffer();
+    try {
+      OnnxTensor tensor = OnnxTensor.createTensor(env, buffer, rowShape);
+      Slot s = new Slot(buffer, tensor, Map.of(inputName, tensor));
+      slots.add(s);
+      return s;
+    } catch (OrtException e) {
+      throw new FraudEngineException(ErrorCode.MODEL_SCORE_FAILED, "ONNX model " + file
+          + ": cannot create an input tensor: " + e.getMessage(), e);
+    }
+  }
+
+  private static void closeQuietly(OrtSession session, OrtSession.SessionOptions options, Path file) {
+    if (session != null) {
+      try {
+        session.close();
+      } catch (OrtException e) {
+        LOG.warn("ONNX model {}: closing its session failed", file, e);
+      }
+    }
+    if (options != null) {
+      options.close();
+    }
+  }
+
+  private record Slot(FloatBuffer buffer, OnnxTensor tensor, Map<String, OnnxTensor> inputs) {}
+}
