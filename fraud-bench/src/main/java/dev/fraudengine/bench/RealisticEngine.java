@@ -11,6 +11,9 @@ import dev.fraudengine.core.Transaction;
 import dev.fraudengine.features.FeaturePipelines;
 import dev.fraudengine.features.OnlineFeaturePipeline;
 import dev.fraudengine.models.GradientBoostedTrees;
+import dev.fraudengine.models.onnx.Autoencoder;
+import dev.fraudengine.models.onnx.AutoencoderModel;
+import dev.fraudengine.models.onnx.AutoencoderTrainer;
 import dev.fraudengine.rag.Case;
 import dev.fraudengine.rag.Embedder;
 import dev.fraudengine.rag.InMemoryCaseStore;
@@ -37,7 +40,8 @@ import ml.dmlc.xgboost4j.java.XGBoostError;
 /**
  * The whole engine in a realistic configuration, for the benchmarks that ask what a real decision costs:
  * {@code standard()} features with the state of {@value #CARDS} cards, {@value #TERMINALS} terminals and their
- * devices and IPs; a gradient-boosted model of 300 trees of depth 6 trained on those features; a case store of
+ * devices and IPs; a gradient-boosted model of 300 trees of depth 6 trained on those features (weight 3) and the
+ * ONNX autoencoder anomaly model (37-64-16-64-37, scored through ONNX Runtime, weight 1); a case store of
  * {@value #CASES} known cases searched approximately; the 30 rules of {@code standard-30.rules}; reasons on every
  * decision (three top features). Building it takes a minute or two and a few GB of heap.
  *
@@ -55,6 +59,7 @@ final class RealisticEngine implements AutoCloseable {
 
   final OnlineFeaturePipeline pipeline;
   final GradientBoostedTrees model;
+  final AutoencoderModel anomaly;
   final InMemoryCaseStore cases;
   final RuleSet rules;
   final FraudEngine engine;
@@ -87,6 +92,17 @@ final class RealisticEngine implements AutoCloseable {
       }
     }
     model = train(schema, rows, labels, workDir);
+    List<float[]> legitimate = new ArrayList<>();
+    for (int i = 0; i < rows.size() && legitimate.size() < 20_000; i++) {
+      if (!labels.get(i)) {
+        legitimate.add(rows.get(i));
+      }
+    }
+    Autoencoder autoencoder = AutoencoderTrainer.builder().hiddenSizes(64, 16, 64).epochs(3).seed(seed).build()
+        .train(schema, legitimate.toArray(new float[0][]));
+    Path anomalyDir = workDir.resolve("anomaly");
+    autoencoder.write(anomalyDir);
+    anomaly = AutoencoderModel.load(anomalyDir, schema, "anomaly");
     Embedder embedder = Embedder.fit(rows.subList(0, Math.min(rows.size(), 20_000)), null);
     cases = InMemoryCaseStore.builder(embedder).searchMode(SearchMode.APPROXIMATE).build();
     List<Case> known = new ArrayList<>(CASES);
@@ -105,7 +121,8 @@ final class RealisticEngine implements AutoCloseable {
     engine = FraudEngine.builder()
         .clock(Clock.fixed(Instant.parse("2100-01-01T00:00:00Z"), ZoneOffset.UTC))
         .features(pipeline)
-        .model(model)
+        .model(model, 3)
+        .model(anomaly, 1)
         .caseStore(cases)
         .rules(rules)
         .build();
@@ -192,7 +209,7 @@ final class RealisticEngine implements AutoCloseable {
 
   /** The models the engine runs, for a baseline that calls them directly. */
   FraudModel[] models() {
-    return new FraudModel[] {model};
+    return new FraudModel[] {model, anomaly};
   }
 
   @Override
