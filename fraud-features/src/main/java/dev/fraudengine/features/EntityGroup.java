@@ -180,6 +180,41 @@ final class EntityGroup {
     return s;
   }
 
+  /** How many events an entity of this group keeps at most. */
+  int maxEvents() {
+    return maxEvents;
+  }
+
+  /** Writes NaN for every feature of the group: its state could not be read (a failed external store). */
+  void unavailable(float[] out) {
+    for (int position : positions) {
+      out[position] = Float.NaN;
+    }
+  }
+
+  private int[] otherHashes(int[] keyHashes) {
+    int[] otherHashes = otherIndex.length == 0 ? NO_HASHES : new int[otherIndex.length];
+    for (int o = 0; o < otherIndex.length; o++) {
+      otherHashes[o] = keyHashes[otherIndex[o]];
+    }
+    return otherHashes;
+  }
+
+  /** Describes a transaction as the event an external store records for this group's entity. */
+  EntityStore.Event event(Transaction tx, long t, int[] keyHashes, int txHash) {
+    return new EntityStore.Event(t, tx.amount(), labels ? txHash : 0, null, 0, otherHashes(keyHashes),
+        geo ? tx.latitude() : Double.NaN, geo ? tx.longitude() : Double.NaN);
+  }
+
+  /**
+   * Computes the group's features as of {@code t} into {@code out} from an entity's history as an external store
+   * returned it (the state just before the transaction was recorded): the same computation as {@link #process}.
+   */
+  void computeFrom(EntityStore.History history, Transaction tx, long t, int[] keyHashes, float[] out) {
+    EntityState s = EntityState.of(history, labels, otherIndex.length, geo);
+    compute(s, tx, t, otherHashes(keyHashes), out);
+  }
+
   private void compute(EntityState s, Transaction tx, long t, int[] otherHashes, float[] out) {
     int slots = slotLo.length;
     double[] acc = slots == 0 ? null : scan(s, t, slots);

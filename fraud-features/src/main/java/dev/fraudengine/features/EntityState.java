@@ -1,6 +1,8 @@
 package dev.fraudengine.features;
 
+import dev.fraudengine.core.Label;
 import java.util.Arrays;
+import java.util.List;
 
 /*
  * What the pipeline remembers of one entity (one card, one terminal...): its recent events in event-time order,
@@ -52,6 +54,40 @@ final class EntityState {
       lat = new float[capacity];
       lon = new float[capacity];
     }
+  }
+
+  /** Builds the state an external store's history describes, with the columns of the group reading it. */
+  static EntityState of(EntityStore.History h, boolean labels, int otherColumns, boolean geo) {
+    List<EntityStore.Event> events = h.events();
+    int n = events.size();
+    EntityState s = new EntityState(labels, otherColumns, geo, Math.max(1, n));
+    for (int i = 0; i < n; i++) {
+      EntityStore.Event e = events.get(i);
+      s.time[i] = e.time();
+      s.amount[i] = e.amount();
+      if (labels) {
+        s.txHash[i] = e.txHash();
+        s.label[i] = e.label() == null ? NO_LABEL : e.label() == Label.FRAUD ? FRAUD : LEGITIMATE;
+        s.labelTime[i] = e.labelTime();
+      }
+      if (otherColumns > 0) {
+        int[] others = e.others();
+        for (int c = 0; c < otherColumns; c++) {
+          s.others[c][i] = c < others.length ? others[c] : 0;
+        }
+      }
+      if (geo) {
+        s.lat[i] = (float) e.latitude();
+        s.lon[i] = (float) e.longitude();
+      }
+    }
+    s.size = n;
+    s.firstTime = h.firstTime();
+    s.lastTime = h.lastTime();
+    s.lastLocTime = h.lastLocationTime();
+    s.lastLat = h.lastLatitude();
+    s.lastLon = h.lastLongitude();
+    return s;
   }
 
   /** Index one past the newest event. */

@@ -61,8 +61,14 @@ public final class OnlineFeaturePipeline implements FeaturePipeline {
   private final LongAdder labelsApplied = new LongAdder();
   private final LongAdder labelsUnmatched = new LongAdder();
   private final long lateness;
+  private final EntityStore store;
+  private final EntityStore.FailurePolicy failurePolicy;
+  private final String namespace;
+  private final long labelRetention;
 
   private OnlineFeaturePipeline(Builder b) {
+    this.store = b.store;
+    this.failurePolicy = b.failurePolicy;
     this.config = new Config(b.maxEntities, b.idleTimeout, b.maxEventsPerEntity, b.allowedLateness,
         b.maxIndexedTransactions);
     this.lateness = b.allowedLateness.toMillis();
@@ -89,6 +95,7 @@ public final class OnlineFeaturePipeline implements FeaturePipeline {
       }
     }
     this.schema = new FeatureSchema(b.schemaName, b.schemaVersion, names);
+    this.namespace = b.schemaName + ":" + b.schemaVersion;
     this.txFeatures = tx.toArray(new Feature[0]);
     this.txPositions = txPos.stream().mapToInt(Integer::intValue).toArray();
     this.keyEntities = keys.toArray(new Entity[0]);
@@ -108,7 +115,8 @@ public final class OnlineFeaturePipeline implements FeaturePipeline {
       }
     }
     this.labelGroups = lg.stream().mapToInt(Integer::intValue).toArray();
-    this.index = labelGroups.length == 0 ? null : new LabelIndex(labelRetention, b.maxIndexedTransactions);
+    this.labelRetention = labelRetention;
+    this.index = labelGroups.length == 0 || store != null ? null : new LabelIndex(labelRetention, b.maxIndexedTransactions);
   }
 
   private static void addOnce(List<Entity> list, Entity e) {
@@ -169,6 +177,9 @@ public final class OnlineFeaturePipeline implements FeaturePipeline {
       }
     }
     int txHash = tx.id() == null ? 0 : tx.id().hashCode();
+    if (store != null) {
+      return processInStore(tx, t, keys, hashes, txHash, out);
+    }
     EntityState[] recorded = new EntityState[groups.length];
     for (int g = 0; g < groups.length; g++) {
       String key = keys[groups[g].keyIndex];
@@ -186,6 +197,51 @@ public final class OnlineFeaturePipeline implements FeaturePipeline {
         labelStates[j] = recorded[labelGroups[j]];
       }
       index.put(tx.id(), new LabelIndex.Entry(t, txHash, labelKeys, labelStates), watermark.get());
+    }
+    return out;
+  }
+
+  private float[] processInStore(Transaction tx, long t, String[] keys, int[] hashes, int txHash, float[] out) {
+    List<EntityStore.Append> appends = new ArrayList<>(groups.length);
+    int[] groupOf = new int[groups.length];
+    for (int g = 0; g < groups.length; g++) {
+      EntityGroup group = groups[g];
+      String key = keys[group.keyIndex];
+      if (key == null) {
+        group.missing(out);
+      } else {
+        groupOf[appends.size()] = g;
+        appends.add(new EntityStore.Append(group.entity.name(), key, group.event(tx, t, hashes, txHash),
+            group.retentionMillis(), group.maxEvents(), group.labels));
+      }
+    }
+    if (appends.isEmpty()) {
+      return out;
+    }
+    List<EntityStore.Recorded> recorded;
+    try {
+      recorded = store.record(new EntityStore.Batch(namespace, tx.id(), txHash, t, appends, labelRetention));
+    } catch (RuntimeException e) {
+      if (failurePolicy == EntityStore.FailurePolicy.FAIL_CLOSED) {
+        throw e instanceof FraudEngineException fe && fe.code() == ErrorCode.FEATURE_STATE_FAILED ? fe
+            : new FraudEngineException(ErrorCode.FEATURE_STATE_FAILED, "the entity store failed to record transaction '"
+                + tx.id() + "'", e);
+      }
+      for (int a = 0; a < appends.size(); a++) {
+        groups[groupOf[a]].unavailable(out);
+      }
+      return out;
+    }
+    if (recorded.size() != appends.size()) {
+      throw new FraudEngineException(ErrorCode.FEATURE_STATE_FAILED, "the entity store answered " + recorded.size()
+          + " histories for " + appends.size() + " appends of transaction '" + tx.id() + "'");
+    }
+    for (int a = 0; a < appends.size(); a++) {
+      EntityStore.Recorded r = recorded.get(a);
+      groups[groupOf[a]].computeFrom(r.before(), tx, t, hashes, out);
+      if (r.dropped() > 0) {
+        droppedEvents.add(r.dropped());
+      }
     }
     return out;
   }
@@ -218,6 +274,19 @@ public final class OnlineFeaturePipeline implements FeaturePipeline {
     Objects.requireNonNull(transactionId, "transactionId");
     Objects.requireNonNull(label, "label");
     Objects.requireNonNull(labelTime, "labelTime");
+    if (store != null) {
+      boolean applied;
+      try {
+        applied = labelGroups.length > 0 && store.label(namespace, transactionId, label, labelTime.toEpochMilli());
+      } catch (RuntimeException e) {
+        if (failurePolicy == EntityStore.FailurePolicy.FAIL_CLOSED) {
+          throw e;
+        }
+        return;
+      }
+      (applied ? labelsApplied : labelsUnmatched).increment();
+      return;
+    }
     LabelIndex.Entry e = index == null ? null : index.get(transactionId);
     if (e == null) {
       labelsUnmatched.increment();
@@ -248,6 +317,7 @@ public final class OnlineFeaturePipeline implements FeaturePipeline {
    * @throws NullPointerException if {@code file} is {@code null}
    */
   public void snapshot(Path file) {
+    requireOwnState("snapshot");
     Snapshots.write(this, Objects.requireNonNull(file, "file"));
   }
 
@@ -265,15 +335,27 @@ public final class OnlineFeaturePipeline implements FeaturePipeline {
    * @throws NullPointerException if {@code file} is {@code null}
    */
   public void restore(Path file) {
+    requireOwnState("restore");
     Snapshots.read(this, Objects.requireNonNull(file, "file"));
+  }
+
+  private void requireOwnState(String operation) {
+    if (store != null) {
+      throw new IllegalStateException("cannot " + operation + " a pipeline whose state lives in an EntityStore; "
+          + "use the store's own persistence");
+    }
   }
 
   /**
    * Forgets all state (entities, labels, the watermark), releasing its memory. Never throws. The pipeline can be
-   * used again afterwards, as a new one.
+   * used again afterwards, as a new one. With an {@link EntityStore}, closes the store too (its shared state is
+   * kept) and the pipeline cannot be used again.
    */
   @Override
   public void close() {
+    if (store != null) {
+      store.close();
+    }
     for (EntityGroup g : groups) {
       g.map.invalidateAll();
       g.map.cleanUp();
@@ -362,6 +444,8 @@ public final class OnlineFeaturePipeline implements FeaturePipeline {
     private Duration allowedLateness = Duration.ofHours(1);
     private long maxIndexedTransactions = 50_000_000;
     private byte[] secret;
+    private EntityStore store;
+    private EntityStore.FailurePolicy failurePolicy = EntityStore.FailurePolicy.FAIL_CLOSED;
 
     private Builder() {}
 
@@ -513,6 +597,32 @@ public final class OnlineFeaturePipeline implements FeaturePipeline {
         throw new IllegalArgumentException("secret must hold at least 16 bytes, but had " + secret.length);
       }
       this.secret = secret.clone();
+      return this;
+    }
+
+    /**
+     * Keeps the per-entity state in an external store (Redis, say) instead of the pipeline's own in-memory maps, so
+     * that several instances of a service share it. The features are the same; what differs:
+     *
+     * <ul>
+     *   <li>state bounds are the store's: {@code maxEntities} and {@code idleTimeout} do not apply (the store
+     *       expires idle entities), {@code maxEventsPerEntity} does;
+     *   <li>the label index is the store's too: feedback reaches transactions recorded by any instance;
+     *   <li>the allowed lateness is checked against this instance's own watermark;
+     *   <li>{@link OnlineFeaturePipeline#snapshot} and {@link OnlineFeaturePipeline#restore} are not available;
+     *   <li>the pipeline owns the store: {@link OnlineFeaturePipeline#close()} closes it.
+     * </ul>
+     *
+     * <p>Default: no store, in-memory state.
+     *
+     * @param store the store
+     * @param onFailure what a transaction gets when the store fails or times out
+     * @return this builder
+     * @throws NullPointerException if an argument is {@code null}
+     */
+    public Builder store(EntityStore store, EntityStore.FailurePolicy onFailure) {
+      this.store = Objects.requireNonNull(store, "store");
+      this.failurePolicy = Objects.requireNonNull(onFailure, "onFailure");
       return this;
     }
 

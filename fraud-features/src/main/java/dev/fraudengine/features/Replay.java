@@ -9,13 +9,9 @@ import java.io.Writer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
-import java.util.PriorityQueue;
 import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.stream.Stream;
@@ -113,13 +109,13 @@ public final class Replay {
   public long run(Stream<Labelled> input, Sink sink) {
     Objects.requireNonNull(input, "input");
     Objects.requireNonNull(sink, "sink");
-    Pending pending = new Pending();
+    LabelSchedule pending = new LabelSchedule();
     long n = 0;
     Iterator<Labelled> it = input.iterator();
     while (it.hasNext()) {
       Labelled row = Objects.requireNonNull(it.next(), "input element");
       Transaction tx = row.transaction();
-      pending.deliverUpTo(tx.eventTime(), pipeline);
+      pending.deliverUpTo(tx.eventTime(), pipeline::feedback);
       float[] features = pipeline.process(tx);
       if (row.label() != null) {
         Instant at = row.labelTime() != null ? row.labelTime() : tx.eventTime().plus(labelDelay);
@@ -128,7 +124,7 @@ public final class Replay {
       sink.accept(tx, features, row.label());
       n++;
     }
-    pending.deliverUpTo(Instant.MAX, pipeline);
+    pending.deliverUpTo(Instant.MAX, pipeline::feedback);
     return n;
   }
 
@@ -251,41 +247,5 @@ public final class Replay {
      * @param label its label, or {@code null} if unknown
      */
     void accept(Transaction transaction, float[] features, Label label);
-  }
-
-  /* Labels waiting for their time: a FIFO while label times come in order (a fixed delay), a heap otherwise. */
-  private static final class Pending {
-    private record Item(String id, Label label, Instant at) {}
-
-    private final ArrayDeque<Item> inOrder = new ArrayDeque<>();
-    private final PriorityQueue<Item> outOfOrder = new PriorityQueue<>(Comparator.comparing(Item::at));
-
-    void add(String id, Label label, Instant at) {
-      Item item = new Item(id, label, at);
-      if (inOrder.isEmpty() || !at.isBefore(inOrder.peekLast().at())) {
-        inOrder.addLast(item);
-      } else {
-        outOfOrder.add(item);
-      }
-    }
-
-    void deliverUpTo(Instant t, FeaturePipeline pipeline) {
-      List<Item> due = null;
-      while (!inOrder.isEmpty() && !inOrder.peekFirst().at().isAfter(t)) {
-        Item i = inOrder.pollFirst();
-        pipeline.feedback(i.id(), i.label(), i.at());
-      }
-      while (!outOfOrder.isEmpty() && !outOfOrder.peek().at().isAfter(t)) {
-        if (due == null) {
-          due = new ArrayList<>();
-        }
-        due.add(outOfOrder.poll());
-      }
-      if (due != null) {
-        for (Item i : due) {
-          pipeline.feedback(i.id(), i.label(), i.at());
-        }
-      }
-    }
   }
 }

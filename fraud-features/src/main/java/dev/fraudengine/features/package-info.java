@@ -5,7 +5,8 @@
  * is {@link dev.fraudengine.features.FeaturePipelines} (ready pipelines and a builder),
  * {@link dev.fraudengine.features.Feature} and {@link dev.fraudengine.features.Entity} (definitions),
  * {@link dev.fraudengine.features.OnlineFeaturePipeline} (the stateful pipeline),
- * {@link dev.fraudengine.features.Replay} and {@link dev.fraudengine.features.TrainingMatrix}; everything else is
- * package-private.
+ * {@link dev.fraudengine.features.EntityStore} (the state SPI, for state shared through an external store such as
+ * Redis), {@link dev.fraudengine.features.Replay} and {@link dev.fraudengine.features.TrainingMatrix}; everything
+ * else is package-private.
  */
 package dev.fraudengine.features;

@@ -1,0 +1,38 @@
+package dev.fraudengine.redis;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Finds the handbook data folder outside the repository, or skips the calling test. */
+final class FdhData {
+  static final String PROPERTY = "fraud.data.dir";
+
+  private FdhData() {}
+
+  /**
+   * Returns the folder holding the handbook files: the system property {@code fraud.data.dir} if set, else the
+   * first {@code shared/data/fdh} found walking up from the working directory (the repository's sibling
+   * {@code ../shared/data/fdh}). Skips the test when there is none or it lacks the file.
+   */
+  static Path require(String fileName) {
+    String override = System.getProperty(PROPERTY);
+    Path dir = null;
+    if (override != null && !override.isBlank()) {
+      dir = Path.of(override);
+    } else {
+      for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
+        Path candidate = d.resolve("shared").resolve("data").resolve("fdh");
+        if (Files.isDirectory(candidate)) {
+          dir = candidate;
+          break;
+        }
+      }
+    }
+    assumeTrue(dir != null && Files.isRegularFile(dir.resolve(fileName)),
+        "handbook data not found: set -D" + PROPERTY + "=<folder> or put " + fileName
+            + " under ../shared/data/fdh next to the repository; skipping");
+    return dir;
+  }
+}
