@@ -193,6 +193,17 @@ final class DefaultFraudEngine implements FraudEngine {
         throw new IllegalStateException("the pipeline returned " + features.length + " features, its schema "
             + schemaId + " has " + schema.size());
       }
+    } catch (PartialFeaturesException e) {
+      pipelineLog.failed(e);
+      features = e.features();
+      degraded = true;
+      faults = fault(faults, ReasonCode.FEATURES_PARTIAL, "some features could not be computed and are missing",
+          Map.of("error", String.valueOf(e.getMessage())));
+      if (features.length != schema.size()) {
+        features = new float[schema.size()];
+        Arrays.fill(features, Float.NaN);
+        haveFeatures = false;
+      }
     } catch (RuntimeException e) {
       pipelineLog.failed(e);
       features = new float[schema.size()];

@@ -17,7 +17,8 @@ import java.time.Instant;
  * transactions of the same card at the same time.
  *
  * <p><b>Faults.</b> If {@code process} throws, the engine decides without features (rules only) and marks the
- * decision degraded; the exception does not reach the caller.
+ * decision degraded; the exception does not reach the caller. A pipeline that computed part of the vector throws
+ * {@link PartialFeaturesException} with it: the engine then decides with the partial vector, still degraded.
  */
 public interface FeaturePipeline extends AutoCloseable {
 

@@ -28,6 +28,8 @@ public final class ReasonCode {
   public static final String RULE_FAILED = "RULE_FAILED";
   /** The feature pipeline failed: the decision was made without features and without models. */
   public static final String FEATURES_UNAVAILABLE = "FEATURES_UNAVAILABLE";
+  /** The feature pipeline computed only part of the features (its state was unreachable): the rest are missing. */
+  public static final String FEATURES_PARTIAL = "FEATURES_PARTIAL";
   /** The case store failed: the decision was made without similar cases. */
   public static final String CASE_STORE_FAILED = "CASE_STORE_FAILED";
 }

@@ -241,6 +241,44 @@ class FraudEngineTest {
   }
 
   @Test
+  void score_pipelineGivesPartialFeatures_modelsUseThemAndDecisionDegraded() {
+    FeaturePipeline partial = new FeaturePipeline() {
+      @Override
+      public FeatureSchema schema() {
+        return FeatureSchema.of("p", "1", "amount", "card.count");
+      }
+
+      @Override
+      public float[] process(Transaction tx) {
+        throw new PartialFeaturesException("card state unreachable", new float[] {(float) tx.amount(), Float.NaN},
+            new IllegalStateException("timeout"));
+      }
+    };
+    try (FraudEngine engine = builder().features(partial)
+        .model(TestModels.of("amount", f -> Float.isNaN(f[1]) ? Math.min(1, f[0] / 100) : 0))
+        .rules(RuleSet.of("v1", Rule.review("busy", ctx -> ctx.feature("card.count") > 3))).build()) {
+      Decision d = engine.score(tx());
+
+      assertThat(d.modelScores().get(0).score()).isCloseTo(0.425, within(1e-6));
+      assertThat(d.degraded()).isTrue();
+      assertThat(d.ruleHits()).isEmpty();
+      assertThat(d.reason(ReasonCode.FEATURES_PARTIAL).values().get("error").toString())
+          .contains("card state unreachable");
+      assertThat(d.reason(ReasonCode.FEATURES_UNAVAILABLE)).isNull();
+    }
+  }
+
+  @Test
+  void partialFeaturesException_copiesItsVector() {
+    float[] v = {1, 2};
+    PartialFeaturesException e = new PartialFeaturesException("m", v, null);
+    v[0] = 9;
+
+    assertThat(e.features()).containsExactly(1, 2);
+    assertThat(e.code()).isEqualTo(ErrorCode.FEATURE_STATE_FAILED);
+  }
+
+  @Test
   void score_pipelineReturnsWrongLength_treatedAsFailure() {
     FeaturePipeline wrong = new FeaturePipeline() {
       @Override

@@ -69,10 +69,11 @@ public interface EntityStore extends AutoCloseable {
      */
     FAIL_CLOSED,
     /**
-     * Return the vector with the features that need no state (the transaction's own: amount, hour, weekend...)
-     * and {@code NaN} for every entity feature, so that models still score on what is known; feedback that cannot
-     * be stored is dropped. Either way the store counts the failure. The engine does not mark such a decision
-     * degraded (it only knows of failures that throw); watch the store's failure counters.
+     * Throw a {@link dev.fraudengine.core.PartialFeaturesException} carrying the vector with the features that need
+     * no state (the transaction's own: amount, hour, weekend...) and {@code NaN} for every entity feature: inside a
+     * {@link dev.fraudengine.core.FraudEngine} models and rules still score on what is known, and the decision is
+     * marked degraded with reason {@code FEATURES_PARTIAL}. Feedback that cannot be stored is dropped. Either way
+     * the store counts the failure.
      */
     FAIL_OPEN
   }

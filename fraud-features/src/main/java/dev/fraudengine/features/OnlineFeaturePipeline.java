@@ -5,6 +5,7 @@ import dev.fraudengine.core.ErrorCode;
 import dev.fraudengine.core.FeaturePipeline;
 import dev.fraudengine.core.FeatureSchema;
 import dev.fraudengine.core.FraudEngineException;
+import dev.fraudengine.core.PartialFeaturesException;
 import dev.fraudengine.core.Label;
 import dev.fraudengine.core.Transaction;
 import java.nio.file.Path;
@@ -230,7 +231,8 @@ public final class OnlineFeaturePipeline implements FeaturePipeline {
       for (int a = 0; a < appends.size(); a++) {
         groups[groupOf[a]].unavailable(out);
       }
-      return out;
+      throw new PartialFeaturesException("the entity store failed to record transaction '" + tx.id()
+          + "': its entity features are missing", out, e);
     }
     if (recorded.size() != appends.size()) {
       throw new FraudEngineException(ErrorCode.FEATURE_STATE_FAILED, "the entity store answered " + recorded.size()

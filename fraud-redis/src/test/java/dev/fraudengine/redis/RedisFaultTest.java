@@ -6,8 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.fraudengine.core.Decision;
 import dev.fraudengine.core.ErrorCode;
 import dev.fraudengine.core.FraudEngine;
+import dev.fraudengine.core.FeaturePipeline;
+import dev.fraudengine.core.FeatureSchema;
 import dev.fraudengine.core.FraudEngineException;
 import dev.fraudengine.core.Label;
+import dev.fraudengine.core.PartialFeaturesException;
 import dev.fraudengine.core.Reason;
 import dev.fraudengine.core.Transaction;
 import dev.fraudengine.features.EntityStore;
@@ -56,7 +59,7 @@ class RedisFaultTest {
 
         // Slow: the server answers nothing for 600 ms, longer than the 150 ms timeout.
         assertThat(server.answers("CLIENT PAUSE 600", "+OK")).isTrue();
-        float[] partial = open.process(tx("c1", 10));
+        float[] partial = partial(open, tx("c1", 10));
         assertThat(partial[amount]).isEqualTo(42.5f);
         assertThat(partial[count1d]).isNaN();
         assertThatThrownBy(() -> closed.process(tx("c1", 10)))
@@ -69,7 +72,7 @@ class RedisFaultTest {
         // Down: every call fails at once; nothing is queued to run later.
         server.stopProcess();
         for (int i = 0; i < 20; i++) {
-          float[] f = open.process(tx("c1", 20 + i));
+          float[] f = partial(open, tx("c1", 20 + i));
           assertThat(f[amount]).isEqualTo(42.5f);
           assertThat(f[count1d]).isNaN();
         }
@@ -82,13 +85,34 @@ class RedisFaultTest {
         assertThat(openStore.stats().recordFailures()).isEqualTo(21);
         assertThat(openStore.stats().labelFailures()).isEqualTo(1);
         assertThat(closedStore.stats().recordFailures()).isGreaterThanOrEqualTo(2);
+        FeaturePipeline borrowed = new FeaturePipeline() {
+          @Override
+          public FeatureSchema schema() {
+            return open.schema();
+          }
+
+          @Override
+          public float[] process(Transaction tx) {
+            return open.process(tx);
+          }
+        };
+        try (FraudEngine openEngine = FraudEngine.builder().features(borrowed).build()) {
+          Decision partialDecision = openEngine.score(tx("c1", 41));
+          assertThat(partialDecision.degraded()).isTrue();
+          assertThat(partialDecision.reasons()).extracting(Reason::code).contains("FEATURES_PARTIAL")
+              .doesNotContain("FEATURES_UNAVAILABLE");
+        }
 
         // Back: restarted empty on the same port; the client reconnects and reloads its scripts by itself.
         server.startProcess();
         long deadline = System.nanoTime() + 15_000_000_000L;
         float recovered = Float.NaN;
         while (Float.isNaN(recovered) && System.nanoTime() < deadline) {
-          recovered = open.process(tx("c3", 50))[count1d];
+          try {
+            recovered = open.process(tx("c3", 50))[count1d];
+          } catch (PartialFeaturesException e) {
+            recovered = Float.NaN;
+          }
           if (Float.isNaN(recovered)) {
             Thread.sleep(50);
           }
@@ -107,5 +131,15 @@ class RedisFaultTest {
       }
       open.close();
     }
+  }
+
+  /** Processes a transaction in fail-open mode while the store fails: the pipeline throws its partial vector. */
+  private static float[] partial(OnlineFeaturePipeline pipeline, Transaction tx) {
+    try {
+      pipeline.process(tx);
+    } catch (PartialFeaturesException e) {
+      return e.features();
+    }
+    throw new AssertionError("expected partial features for " + tx.id());
   }
 }
