@@ -1,147 +1,224 @@
 package dev.fraudengine.examples;
 
 import dev.fraudengine.core.Decision;
-import dev.fraudengine.core.EngineMetrics;
 import dev.fraudengine.core.FraudEngine;
 import dev.fraudengine.core.Reason;
-import dev.fraudengine.core.Rule;
-import dev.fraudengine.core.RuleAction;
-import dev.fraudengine.core.RuleContext;
+import dev.fraudengine.core.RuleCompiler;
 import dev.fraudengine.core.RuleSet;
 import dev.fraudengine.core.Transaction;
 import dev.fraudengine.core.Verdict;
+import dev.fraudengine.features.FeaturePipelines;
+import dev.fraudengine.features.OnlineFeaturePipeline;
+import dev.fraudengine.features.Replay;
+import dev.fraudengine.models.GradientBoostedTrees;
+import dev.fraudengine.models.ModelMetadata;
+import dev.fraudengine.models.training.TrainingData;
+import dev.fraudengine.models.training.XGBoostTrainer;
+import dev.fraudengine.rag.Embedder;
+import dev.fraudengine.rag.InMemoryCaseStore;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
+import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
-import java.util.Set;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
- * {@code fraud demo}: scores a small built-in stream of payments with a rules-only engine and prints each decision
- * with its reasons, then the engine's metrics.
+ * {@code fraud demo}: the whole library on a synthetic stream: simulate, train through replay, build the engine
+ * (features, gradient-boosted trees, a case store, rules), score the rest, print a summary and write the HTML report.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-    description = "Score a small built-in stream with a rules-only engine and print the decisions.")
+    description = {"Run the whole engine on a synthetic stream and print what it decided.",
+        "Simulates payments with fraud patterns, trains gradient-boosted trees on the first two thirds of the days"
+            + " (point-in-time replay, labels known 7 days later), builds the engine (standard features, the model,"
+            + " a case store of known cases, the sample rules), scores the whole stream (state stays warm, labels"
+            + " fed back after 7 days) and reports on the last third: decisions by verdict with precision and recall,"
+            + " ROC AUC and average precision, latency, three example decisions; and writes an HTML report."},
+    footerHeading = "%nExamples:%n",
+    footer = {"  fraud demo", "  fraud demo --cards 3000 --days 90 --report demo.html"})
 final class DemoCommand implements Callable<Integer> {
-  private static final Instant START = Instant.parse("2026-11-20T08:00:00Z");
-  private static final Set<String> BLOCKED_CARDS = Set.of("card-0666");
-  private static final Set<String> TRUSTED_CARDS = Set.of("card-0007");
-  private static final Set<String> RISKY_COUNTRIES = Set.of("KP", "IR");
+  /** The sample rule file, on the classpath. */
+  static final String RULES = "demo-rules.txt";
+  private static final Duration LABEL_DELAY = Duration.ofDays(7);
+
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--cards", defaultValue = "1000", description = "Cards to simulate (default ${DEFAULT-VALUE}).")
+  int cards;
+
+  @Option(names = "--terminals", defaultValue = "200", description = "Terminals (default ${DEFAULT-VALUE}).")
+  int terminals;
+
+  @Option(names = "--days", defaultValue = "60", description = "Days, at least 21 (default ${DEFAULT-VALUE}).")
+  int days;
+
+  @Option(names = "--fraud-rate", defaultValue = "0.01", description = "Fraud share (default ${DEFAULT-VALUE}).")
+  double fraudRate;
+
+  @Option(names = "--seed", defaultValue = "42", description = "Random seed (default ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(names = "--report", defaultValue = "fraud-demo-report.html", paramLabel = "FILE.html",
+      description = "Where to write the HTML report (default ${DEFAULT-VALUE}).")
+  Path report;
+
+  @Option(names = "--no-progress", negatable = true, defaultValue = "true",
+      description = "Show a progress bar on stderr (default: on).")
+  boolean progress;
 
   private final PrintStream out;
+  private final PrintStream err;
 
   DemoCommand() {
-    this(System.out);
+    this(System.out, System.err);
   }
 
-  DemoCommand(PrintStream out) {
+  DemoCommand(PrintStream out, PrintStream err) {
     this.out = out;
+    this.err = err;
   }
 
-  /** The demo's rule set: hard rules from lists and limits, weighted rules from the payment's own fields. */
-  static RuleSet rules() {
-    return RuleSet.of("demo-1",
-        Rule.of("trusted-card", RuleAction.ALLOW, 0,
-            "card is on the trusted list", ctx -> TRUSTED_CARDS.contains(ctx.transaction().cardId())),
-        Rule.of("blocked-card", RuleAction.BLOCK, 0,
-            "card is on the blocked list", ctx -> BLOCKED_CARDS.contains(ctx.transaction().cardId())),
-        Rule.of("sanctioned-country", RuleAction.BLOCK, 0,
-            "payment from a sanctioned country", ctx -> RISKY_COUNTRIES.contains(ctx.transaction().country())),
-        Rule.of("large-ecom", RuleAction.HOLD, 0,
-            "online payment above 5,000", ctx -> isEcom(ctx) && ctx.transaction().amount() > 5_000),
-        Rule.of("large-amount", RuleAction.REVIEW, 0,
-            "payment above 1,000", ctx -> ctx.transaction().amount() > 1_000),
-        Rule.of("night", RuleAction.SCORE, 0.25,
-            "payment between 01:00 and 05:00 UTC", DemoCommand::atNight),
-        Rule.of("foreign-card", RuleAction.SCORE, 0.20,
-            "card issued in another country than the payment's",
-            ctx -> ctx.transaction().country() != null
-                && !ctx.transaction().country().equals(ctx.transaction().attributes().get("card_country"))),
-        Rule.of("ecom-no-device", RuleAction.SCORE, 0.15,
-            "online payment without a device id", ctx -> isEcom(ctx) && ctx.transaction().deviceId() == null),
-        Rule.of("small-amount", RuleAction.SCORE, -0.05,
-            "payment under 20", ctx -> ctx.transaction().amount() < 20));
-  }
-
-  private static boolean isEcom(RuleContext ctx) {
-    return "ecom".equals(ctx.transaction().channel());
-  }
-
-  private static boolean atNight(RuleContext ctx) {
-    int hour = ctx.transaction().eventTime().atZone(ZoneOffset.UTC).getHour();
-    return hour >= 1 && hour < 5;
-  }
-
-  /** The built-in stream: ordinary payments with a few suspicious ones among them, in event order. */
-  static List<Transaction> stream() {
-    List<Transaction> txs = new ArrayList<>();
-    Object[][] rows = {
-        // minutes after start, card, amount, channel, country, card country, device, merchant
-        {0, "card-0001", 23.40, "pos", "FR", "FR", null, "bakery-12"},
-        {7, "card-0002", 89.90, "ecom", "FR", "FR", "dev-a1", "shoes-online"},
-        {15, "card-0003", 1_450.00, "ecom", "DE", "DE", "dev-b7", "electronics-4"},
-        {22, "card-0666", 12.00, "pos", "FR", "FR", null, "kiosk-3"},
-        {31, "card-0004", 7_800.00, "ecom", "GB", "FR", null, "jewels-online"},
-        {40, "card-0007", 9_500.00, "ecom", "FR", "FR", "dev-c2", "cars-dealer"},
-        {52, "card-0005", 54.10, "pos", "FR", "FR", null, "grocery-9"},
-        {61, "card-0006", 310.00, "ecom", "IR", "FR", "dev-d4", "vpn-shop"},
-        {1_080, "card-0008", 640.00, "ecom", "US", "FR", null, "gift-cards"},
-        {1_095, "card-0008", 655.00, "ecom", "US", "FR", null, "gift-cards"},
-        {1_140, "card-0009", 18.50, "pos", "FR", "FR", null, "cafe-2"},
-        {1_150, "card-0010", 2_300.00, "pos", "FR", "FR", null, "furniture-1"},
-    };
-    int n = 0;
-    for (Object[] r : rows) {
-      Transaction.Builder b = Transaction.builder()
-          .id(String.format("tx-%04d", ++n))
-          .eventTime(START.plusSeconds(60L * (Integer) r[0]))
-          .amount((Double) r[2], "EUR")
-          .card((String) r[1])
-          .channel((String) r[3])
-          .country((String) r[4])
-          .attribute("card_country", (String) r[5])
-          .terminal((String) r[7]);
-      if (r[6] != null) {
-        b.device((String) r[6]);
+  /** The demo's rule set, compiled against a schema with the model {@code gbt}. */
+  static RuleSet rules(OnlineFeaturePipeline pipeline) {
+    try (InputStream in = DemoCommand.class.getResourceAsStream(RULES)) {
+      if (in == null) {
+        throw new IllegalStateException("the demo rules " + RULES + " are missing from the classpath");
       }
-      txs.add(b.build());
+      String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      return RuleCompiler.builder().schema(pipeline.schema()).models(ModelDirectory.MODEL_ID).build()
+          .compile("demo-rules", text);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the demo rules", e);
     }
-    return txs;
   }
 
   @Override
-  public Integer call() {
-    try (FraudEngine engine = FraudEngine.builder().rules(rules()).build()) {
-      out.println("fraud-engine demo: a rules-only engine (" + rules().rules().size()
-          + " rules) scoring " + stream().size() + " payments");
-      out.println();
-      out.printf("%-8s %-10s %10s  %-7s %-8s %5s  %s%n", "id", "card", "amount", "verdict", "risk", "score",
-          "reasons");
-      for (Transaction tx : stream()) {
-        Decision d = engine.score(tx);
-        out.printf("%-8s %-10s %10.2f  %-7s %-8s %5d  %s%n", tx.id(), tx.cardId(), tx.amount(), d.verdict(),
-            d.riskLevel(), d.score100(), describe(d.reasons()));
-      }
-      EngineMetrics m = engine.metrics();
-      out.println();
-      out.printf("decisions: %d  (%s)  alert rate %.0f%%%n", m.decisions(),
-          java.util.Arrays.stream(Verdict.values()).map(v -> v + " " + m.decisions(v))
-              .collect(Collectors.joining(", ")),
-          100 * m.alertRate());
-      out.printf("latency per decision: p50 %.1f µs, p99 %.1f µs, max %.1f µs (first calls include JIT warm-up)%n",
-          m.latency().p50Nanos() / 1e3, m.latency().p99Nanos() / 1e3, m.latency().maxNanos() / 1e3);
+  public Integer call() throws IOException {
+    if (days < 21) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--days must be at least 21, but was " + days);
     }
-    return 0;
+    long t0 = System.nanoTime();
+    Simulator.Config config;
+    try {
+      config = new Simulator.Config(cards, terminals, days, fraudRate, seed,
+          Cli.startOf(LocalDate.of(2025, 1, 1)));
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--" + e.getMessage().replace(" rate", "-rate"));
+    }
+    List<Simulator.Row> rows = Simulator.generate(config);
+    long frauds = rows.stream().filter(r -> r.label() == dev.fraudengine.core.Label.FRAUD).count();
+    Instant split = config.start().plus(Duration.ofDays(days * 2L / 3));
+    out.printf(Locale.ROOT, "1. simulated %,d payments of %,d cards at %,d terminals over %d days, %,d frauds"
+        + " (%.2f%%), seed %d%n", rows.size(), cards, terminals, days, frauds, 100.0 * frauds / rows.size(), seed);
+
+    Path modelDir = Files.createTempDirectory("fraud-demo-model");
+    try {
+      OnlineFeaturePipeline trainPipeline = FeaturePipelines.standard();
+      TrainingData data = TrainCommand.replay(trainPipeline, labelled(rows), null, split, LABEL_DELAY);
+      ModelMetadata meta = XGBoostTrainer.builder().rounds(300).scalePosWeight(1).build().train(data, modelDir);
+      out.printf(Locale.ROOT, "2. trained gradient-boosted trees on %,d payments before %s (replayed through the %d"
+          + " standard features): %d trees, validation ROC AUC %.3f%n", data.rows(), split.toString().substring(0, 10),
+          trainPipeline.schema().size(), meta.trees(), meta.validationRocAuc());
+
+      OnlineFeaturePipeline pipeline = FeaturePipelines.standard();
+      List<float[]> sample = new ArrayList<>();
+      for (int i = 0; i < data.rows(); i += Math.max(1, data.rows() / 20_000)) {
+        sample.add(data.features()[i]);
+      }
+      InMemoryCaseStore cases = InMemoryCaseStore.builder(Embedder.fit(sample, null)).build();
+      RuleSet rules = rules(pipeline);
+      FraudEngine.Builder builder = FraudEngine.builder()
+          .features(pipeline)
+          .model(GradientBoostedTrees.loadDirectory(modelDir, pipeline.schema(), ModelDirectory.MODEL_ID))
+          .caseStore(new SampledCaseStore(cases, 20))
+          .rules(rules);
+      out.printf("3. engine: %d standard features, gradient-boosted trees, a case store of known cases (every fraud,"
+          + " one legitimate payment in 20), %d rules from %s; no ONNX anomaly model in this build%n",
+          pipeline.schema().size(), rules.rules().size(), RULES);
+
+      EngineRun run = new EngineRun(split, null, LABEL_DELAY, false, err);
+      long[] done = new long[1];
+      try (FraudEngine engine = builder.build()) {
+        Stream<InputRecord> input = rows.stream().map(r -> {
+          done[0]++;
+          return InputRecord.good("simulated", done[0], r.transaction(), r.label(), r.pattern());
+        });
+        run.run(engine, input, new Progress(err, "4. scoring", () -> done[0] / (double) rows.size(), progress));
+      }
+      out.printf(Locale.ROOT, "4. scored all %,d payments through the engine (labels fed back after 7 days); the"
+          + " figures below are on the %,d payments from %s on%n%n", run.scored(), run.n(),
+          split.toString().substring(0, 10));
+      run.print(out);
+      examples(run);
+      HtmlReport.write(run, "fraud demo: seed " + seed, report);
+      out.printf(Locale.ROOT, "%nreport: %s%ndone in %.1f s%n", report.toAbsolutePath(),
+          (System.nanoTime() - t0) / 1e9);
+    } finally {
+      try (Stream<Path> files = Files.walk(modelDir)) {
+        for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+          Files.deleteIfExists(p);
+        }
+      }
+    }
+    return Cli.OK;
   }
 
-  private static String describe(List<Reason> reasons) {
-    if (reasons.isEmpty()) {
-      return "-";
+  private static Stream<Replay.Labelled> labelled(List<Simulator.Row> rows) {
+    return rows.stream().map(r -> Replay.Labelled.of(r.transaction(), r.label()));
+  }
+
+  /** Prints three decisions with their reasons: a blocked fraud, an alert, and an approved payment with reasons. */
+  private void examples(EngineRun run) {
+    List<EngineRun.Row> picked = new ArrayList<>();
+    pick(run, picked, r -> r.verdict() == Verdict.BLOCK && r.fraud());
+    pick(run, picked, r -> r.decision().isAlert());
+    pick(run, picked, r -> r.verdict() == Verdict.APPROVE && !r.decision().reasons().isEmpty());
+    out.println();
+    out.println("example decisions:");
+    for (EngineRun.Row r : picked) {
+      Transaction tx = r.transaction();
+      Decision d = r.decision();
+      out.printf(Locale.ROOT, "  %s  %s %.2f %s at %s  ->  %s (%s, score %d)  truth: %s%n", tx.id(), tx.cardId(),
+          tx.amount(), tx.currency(), tx.eventTime(), d.verdict(), d.riskLevel(), d.score100(),
+          r.fraud() ? "fraud" + (r.pattern() == null ? "" : " (" + r.pattern() + ")") : "legitimate");
+      for (Reason reason : d.reasons().stream().limit(4).toList()) {
+        out.printf(Locale.ROOT, "      %-22s %s %s%n", reason.code(), reason.message(), values(reason.values()));
+      }
     }
-    return reasons.stream().map(r -> r.code() + " " + r.values().get("rule")).collect(Collectors.joining(", "));
+  }
+
+  private static void pick(EngineRun run, List<EngineRun.Row> picked, java.util.function.Predicate<EngineRun.Row> p) {
+    run.rows().stream().filter(p).filter(r -> !picked.contains(r)).findFirst().ifPresent(picked::add);
+  }
+
+  private static String values(Map<String, Object> values) {
+    if (values.isEmpty()) {
+      return "";
+    }
+    return values.entrySet().stream().limit(4).map(e -> e.getKey() + "=" + (e.getValue() instanceof Double d
+        ? String.format(Locale.ROOT, "%.3g", d) : e.getValue())).collect(Collectors.joining(", ", "[", "]"));
+  }
+
+  static String verdicts(Map<Verdict, long[]> byVerdict) {
+    return Arrays.stream(Verdict.values()).map(v -> v + " " + byVerdict.get(v)[0]).collect(Collectors.joining(", "));
   }
 }
