@@ -11,6 +11,8 @@ import dev.fraudengine.features.FeaturePipelines;
 import dev.fraudengine.features.OnlineFeaturePipeline;
 import dev.fraudengine.features.Replay;
 import dev.fraudengine.models.GradientBoostedTrees;
+import dev.fraudengine.models.onnx.AutoencoderModel;
+import dev.fraudengine.models.onnx.AutoencoderTrainer;
 import dev.fraudengine.models.ModelMetadata;
 import dev.fraudengine.models.training.TrainingData;
 import dev.fraudengine.models.training.XGBoostTrainer;
@@ -58,6 +60,13 @@ final class DemoCommand implements Callable<Integer> {
   /** The sample rule file, on the classpath. */
   static final String RULES = "demo-rules.txt";
   private static final Duration LABEL_DELAY = Duration.ofDays(7);
+  /** The anomaly model's id: rules read its score as {@code model.anomaly}. */
+  static final String ANOMALY_ID = "anomaly";
+  /**
+   * The anomaly model's weight beside the trees' 1. Small: its score is the quantile of the reconstruction error
+   * among legitimate payments (about 0.5 for a typical one), a signal for rules and the ensemble, not a probability.
+   */
+  private static final double ANOMALY_WEIGHT = 0.1;
 
   @Spec
   CommandSpec spec;
@@ -97,14 +106,30 @@ final class DemoCommand implements Callable<Integer> {
     this.err = err;
   }
 
-  /** The demo's rule set, compiled against a schema with the model {@code gbt}. */
+  /** Every n-th legitimate row of the training data, at most {@code max} of them, for the anomaly model. */
+  private static float[][] legitimateSample(TrainingData data, int max) {
+    int legit = 0;
+    for (boolean fraud : data.labels()) {
+      legit += fraud ? 0 : 1;
+    }
+    int step = Math.max(1, legit / max);
+    List<float[]> rows = new ArrayList<>();
+    for (int i = 0, seen = 0; i < data.rows(); i++) {
+      if (!data.labels()[i] && seen++ % step == 0) {
+        rows.add(data.features()[i]);
+      }
+    }
+    return rows.toArray(new float[0][]);
+  }
+
+  /** The demo's rule set, compiled against a schema with the models {@code gbt} and {@code anomaly}. */
   static RuleSet rules(OnlineFeaturePipeline pipeline) {
     try (InputStream in = DemoCommand.class.getResourceAsStream(RULES)) {
       if (in == null) {
         throw new IllegalStateException("the demo rules " + RULES + " are missing from the classpath");
       }
       String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-      return RuleCompiler.builder().schema(pipeline.schema()).models(ModelDirectory.MODEL_ID).build()
+      return RuleCompiler.builder().schema(pipeline.schema()).models(ModelDirectory.MODEL_ID, ANOMALY_ID).build()
           .compile("demo-rules", text);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the demo rules", e);
@@ -145,15 +170,20 @@ final class DemoCommand implements Callable<Integer> {
         sample.add(data.features()[i]);
       }
       InMemoryCaseStore cases = InMemoryCaseStore.builder(Embedder.fit(sample, null)).build();
+      Path anomalyDir = modelDir.resolve(ANOMALY_ID);
+      float[][] legitimate = legitimateSample(data, 20_000);
+      AutoencoderTrainer.builder().epochs(5).seed(seed).build().train(data.schema(), legitimate).write(anomalyDir);
       RuleSet rules = rules(pipeline);
       FraudEngine.Builder builder = FraudEngine.builder()
           .features(pipeline)
-          .model(GradientBoostedTrees.loadDirectory(modelDir, pipeline.schema(), ModelDirectory.MODEL_ID))
+          .model(GradientBoostedTrees.loadDirectory(modelDir, pipeline.schema(), ModelDirectory.MODEL_ID), 1)
+          .model(AutoencoderModel.load(anomalyDir, pipeline.schema(), ANOMALY_ID), ANOMALY_WEIGHT)
           .caseStore(new SampledCaseStore(cases, 20))
           .rules(rules);
-      out.printf("3. engine: %d standard features, gradient-boosted trees, a case store of known cases (every fraud,"
-          + " one legitimate payment in 20), %d rules from %s; no ONNX anomaly model in this build%n",
-          pipeline.schema().size(), rules.rules().size(), RULES);
+      out.printf(Locale.ROOT, "3. engine: %d standard features, gradient-boosted trees (weight 1), an autoencoder"
+          + " anomaly model trained on %,d legitimate payments and scored through ONNX Runtime (weight %.2f), a case"
+          + " store of known cases (every fraud, one legitimate payment in 20), %d rules from %s%n",
+          pipeline.schema().size(), legitimate.length, ANOMALY_WEIGHT, rules.rules().size(), RULES);
 
       EngineRun run = new EngineRun(split, null, LABEL_DELAY, false, err);
       long[] done = new long[1];

@@ -54,7 +54,19 @@ public final class FraudCli {
    * @param args the arguments
    */
   public static void main(String[] args) {
+    quietLibraryLogs();
     System.exit(run(args));
+  }
+
+  /**
+   * JVector reports through java.util.logging, on standard error, which SIMD provider it chose and how many
+   * threads it uses: noise on a command line. Keep its warnings about real problems only. The logger is held in a
+   * field, since java.util.logging keeps only weak references to configured loggers.
+   */
+  private static final java.util.logging.Logger JVECTOR_LOG = java.util.logging.Logger.getLogger("io.github.jbellis");
+
+  private static void quietLibraryLogs() {
+    JVECTOR_LOG.setLevel(java.util.logging.Level.SEVERE);
   }
 
   /**

@@ -112,11 +112,8 @@ public final class XGBoostTrainer {
     try {
       trainMatrix = train.matrix();
       validMatrix = valid.matrix();
-      Map<String, DMatrix> watches = new LinkedHashMap<>();
-      watches.put("validation", validMatrix);
-      booster = XGBoost.train(trainMatrix, params, rounds, watches, null, null, null, earlyStoppingRounds);
-      String best = booster.getAttr("best_iteration");
-      trees = best == null ? booster.getNumBoostedRound() : Integer.parseInt(best) + 1;
+      booster = XGBoost.train(trainMatrix, params, 0, Map.of(), null, null);
+      trees = boost(booster, trainMatrix, validMatrix, String.valueOf(params.get("eval_metric")));
       if (trees < booster.getNumBoostedRound()) {
         booster.dispose();
         booster = XGBoost.train(trainMatrix, params, trees, Map.of(), null, null);
@@ -244,6 +241,35 @@ public final class XGBoostTrainer {
       m.setLabel(labels);
       return m;
     }
+  }
+
+  /**
+   * Boosts round by round up to {@code rounds}, evaluating the validation split after each round, and stops after
+   * {@code earlyStoppingRounds} rounds without improvement. The evaluation goes through {@link Booster#evalSet},
+   * which returns the figure, rather than through the watches of {@code XGBoost.train}, whose native code prints a
+   * line per round on standard output.
+   *
+   * @return the number of trees of the best round
+   */
+  private int boost(Booster booster, DMatrix train, DMatrix valid, String metric) throws XGBoostError {
+    DMatrix[] sets = {valid};
+    String[] names = {"validation"};
+    boolean maximize = metric.startsWith("auc") || metric.startsWith("map") || metric.startsWith("ndcg")
+        || metric.startsWith("pre");
+    double best = Double.NaN;
+    int bestRound = 0;
+    for (int round = 0; round < rounds; round++) {
+      booster.update(train, round);
+      String line = booster.evalSet(sets, names, round);
+      double value = Double.parseDouble(line.substring(line.lastIndexOf(':') + 1).trim());
+      if (Double.isNaN(best) || (maximize ? value > best : value < best)) {
+        best = value;
+        bestRound = round;
+      } else if (round - bestRound >= earlyStoppingRounds) {
+        break;
+      }
+    }
+    return bestRound + 1;
   }
 
   /**
