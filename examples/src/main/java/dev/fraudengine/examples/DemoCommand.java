@@ -169,7 +169,7 @@ final class DemoCommand implements Callable<Integer> {
       for (int i = 0; i < data.rows(); i += Math.max(1, data.rows() / 20_000)) {
         sample.add(data.features()[i]);
       }
-      InMemoryCaseStore cases = InMemoryCaseStore.builder(Embedder.fit(sample, null)).build();
+      InMemoryCaseStore cases = InMemoryCaseStore.builder(Embedder.fit(sample, null)).legitimateSample(20).build();
       Path anomalyDir = modelDir.resolve(ANOMALY_ID);
       float[][] legitimate = legitimateSample(data, 20_000);
       AutoencoderTrainer.builder().epochs(5).seed(seed).build().train(data.schema(), legitimate).write(anomalyDir);
@@ -178,7 +178,7 @@ final class DemoCommand implements Callable<Integer> {
           .features(pipeline)
           .model(GradientBoostedTrees.loadDirectory(modelDir, pipeline.schema(), ModelDirectory.MODEL_ID), 1)
           .model(AutoencoderModel.load(anomalyDir, pipeline.schema(), ANOMALY_ID), ANOMALY_WEIGHT)
-          .caseStore(new SampledCaseStore(cases, 20))
+          .caseStore(cases)
           .rules(rules);
       out.printf(Locale.ROOT, "3. engine: %d standard features, gradient-boosted trees (weight 1), an autoencoder"
           + " anomaly model trained on %,d legitimate payments and scored through ONNX Runtime (weight %.2f), a case"

@@ -15,12 +15,14 @@ import java.util.Map;
 
 /*
  * What the commands need to rebuild an engine from a model directory alone: the directory written by fraud train
- * (model.json and metadata.json) records the feature schema the model was trained on, whose name (handbook or
- * standard) names the pipeline to rebuild. The model's id in the engine is "gbt", so rules read its score as
- * model.gbt.
+ * (model.json and metadata.json) records the feature schema the model was trained on, whose name (handbook,
+ * handbook-plus or standard) names the pipeline to rebuild. The model's id in the engine is "gbt", so rules read its
+ * score as model.gbt.
  */
 final class ModelDirectory {
   static final String MODEL_ID = "gbt";
+  /** The names {@link #pipeline} knows, for option descriptions. */
+  static final String PIPELINES = "handbook, handbook-plus or standard";
 
   private ModelDirectory() {}
 
@@ -28,8 +30,9 @@ final class ModelDirectory {
   static OnlineFeaturePipeline pipeline(String name) {
     return switch (name) {
       case "handbook" -> FeaturePipelines.handbook();
+      case "handbook-plus" -> FeaturePipelines.handbookPlus();
       case "standard" -> FeaturePipelines.standard();
-      default -> throw new IllegalArgumentException("pipeline must be handbook or standard, but was '" + name + "'");
+      default -> throw new IllegalArgumentException("pipeline must be " + PIPELINES + ", but was '" + name + "'");
     };
   }
 

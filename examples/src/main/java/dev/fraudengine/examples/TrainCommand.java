@@ -17,6 +17,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -56,20 +57,15 @@ final class TrainCommand implements Callable<Integer> {
   LocalDate trainTo;
 
   @Option(names = "--pipeline", defaultValue = "standard",
-      description = "Feature pipeline: handbook or standard (default ${DEFAULT-VALUE}).")
+      description = "Feature pipeline: " + ModelDirectory.PIPELINES + " (default ${DEFAULT-VALUE}).")
   String pipeline;
 
   @Option(names = "--label-delay", defaultValue = "7d", converter = FeaturesCommand.DelayConverter.class,
       paramLabel = "DELAY", description = "When labels become known: 7d, 12h, 0, P7D... (default 7d).")
   Duration labelDelay;
 
-  @Option(names = "--rounds", defaultValue = "1000", description = "Most boosting rounds (default ${DEFAULT-VALUE}).")
-  int rounds;
-
-  @Option(names = "--scale-pos-weight", defaultValue = "1", paramLabel = "W",
-      description = "Weight of fraud rows; 1 (default) keeps the scores calibrated probabilities, so that the"
-          + " verdict thresholds mean what they say.")
-  double scalePosWeight;
+  @Mixin
+  TrainerOptions trainerOptions;
 
   @Option(names = "--out", required = true, paramLabel = "DIR", description = "Model directory to write.")
   Path out;
@@ -96,12 +92,7 @@ final class TrainCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--" + e.getMessage());
     }
-    XGBoostTrainer trainer;
-    try {
-      trainer = XGBoostTrainer.builder().rounds(rounds).scalePosWeight(scalePosWeight).build();
-    } catch (IllegalArgumentException e) {
-      throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
-    }
+    XGBoostTrainer trainer = trainerOptions.trainer(spec);
     long t0 = System.nanoTime();
     TrainingData data = replay(p, format, in, Cli.startOf(trainFrom), Cli.endOf(trainTo), labelDelay,
         stderr);

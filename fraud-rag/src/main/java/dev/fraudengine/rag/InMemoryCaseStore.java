@@ -85,6 +85,7 @@ public final class InMemoryCaseStore implements CaseStore {
   private final SearchMode mode;
   private final int approximateThreshold;
   private final int maxObserved;
+  private final int legitimateOneIn;
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
   private final Object linkLock = new Object();
   private final ExactIndex exact;
@@ -109,6 +110,7 @@ public final class InMemoryCaseStore implements CaseStore {
     this.mode = b.mode;
     this.approximateThreshold = b.approximateThreshold;
     this.maxObserved = b.maxObserved;
+    this.legitimateOneIn = b.legitimateOneIn;
     this.exact = mode == SearchMode.APPROXIMATE ? null : new ExactIndex(dimension, similarity, 1024);
     this.approximate = mode == SearchMode.EXACT ? null
         : new JVectorIndex(dimension, similarity, b.maxDegree, b.buildBeamWidth, b.searchBeamWidth);
@@ -414,7 +416,14 @@ public final class InMemoryCaseStore implements CaseStore {
     Objects.requireNonNull(labelTime, "labelTime");
     Observed o;
     synchronized (observed) {
-      o = observed.get(transactionId);
+      o = label == Label.LEGITIMATE && Math.floorMod(transactionId.hashCode(), legitimateOneIn) != 0
+          ? observed.remove(transactionId) : observed.get(transactionId);
+    }
+    if (label == Label.LEGITIMATE && Math.floorMod(transactionId.hashCode(), legitimateOneIn) != 0) {
+      if (o == null) {
+        remove(transactionId);
+      }
+      return;
     }
     Case c;
     if (o != null) {
@@ -671,6 +680,7 @@ public final class InMemoryCaseStore implements CaseStore {
     private SearchMode mode = SearchMode.AUTO;
     private int approximateThreshold = 20_000;
     private int maxObserved = 100_000;
+    private int legitimateOneIn = 1;
     private int maxDegree = 16;
     private int buildBeamWidth = 100;
     private int searchBeamWidth = 50;
@@ -734,6 +744,25 @@ public final class InMemoryCaseStore implements CaseStore {
         throw new IllegalArgumentException("maxObserved must be positive, but was " + transactions);
       }
       this.maxObserved = transactions;
+      return this;
+    }
+
+    /**
+     * Keeps every confirmed fraud but only one legitimate label in {@code n}, chosen by the transaction id's hash
+     * (so the same ids on every instance and every replay). Legitimate payments are hundreds of times more frequent
+     * than frauds; a sample of them tells a fraud's neighbourhood from a legitimate one while the store stays small
+     * and searches fast. A legitimate label left out of the sample relabels nothing: an existing case of that id
+     * (an earlier fraud label) is removed, since its label was withdrawn. Default 1: every label.
+     *
+     * @param n one legitimate label kept in n, in [1, 1,000,000]
+     * @return this builder
+     * @throws IllegalArgumentException if n is out of range
+     */
+    public Builder legitimateSample(int n) {
+      if (n < 1 || n > 1_000_000) {
+        throw new IllegalArgumentException("legitimateSample must be in [1, 1000000], but was " + n);
+      }
+      this.legitimateOneIn = n;
       return this;
     }
 

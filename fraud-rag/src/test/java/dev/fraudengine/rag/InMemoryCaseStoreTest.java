@@ -223,6 +223,33 @@ class InMemoryCaseStoreTest {
   }
 
   @Test
+  void legitimateSample_keepsEveryFraudAndOneLegitimateLabelInN() {
+    try (InMemoryCaseStore s = InMemoryCaseStore.builder(Embedder.identity(2)).legitimateSample(10).build()) {
+      int sampled = 0;
+      for (int i = 0; i < 200; i++) {
+        String id = "t" + i;
+        s.observe(Transactions.valid().id(id).eventTime(T0).build(), new float[] {i, 1});
+        s.feedback(id, i % 50 == 0 ? Label.FRAUD : Label.LEGITIMATE, T0.plusSeconds(1));
+        if (i % 50 != 0 && Math.floorMod(id.hashCode(), 10) == 0) {
+          sampled++;
+        }
+      }
+
+      assertThat(s.observedSize()).isZero();
+      assertThat(s.size()).isEqualTo(4 + sampled);
+      assertThat(sampled).isBetween(5, 40);
+      assertThat(s.get("t0").orElseThrow().label()).isEqualTo(Label.FRAUD);
+      String unsampled = java.util.stream.IntStream.range(0, 200).mapToObj(i -> "t" + i)
+          .filter(id -> Math.floorMod(id.hashCode(), 10) != 0).findFirst().orElseThrow();
+      s.add(new Case(unsampled, new float[] {9, 9}, Label.FRAUD, null, T0, T0, java.util.Map.of()));
+      s.feedback(unsampled, Label.LEGITIMATE, T0.plusSeconds(2));
+      assertThat(s.get(unsampled)).as("a withdrawn fraud label outside the sample removes the case").isEmpty();
+    }
+    assertThatThrownBy(() -> InMemoryCaseStore.builder(Embedder.identity(2)).legitimateSample(0))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("legitimateSample");
+  }
+
+  @Test
   void observe_beyondBound_evictsOldestFirst() {
     try (InMemoryCaseStore s = InMemoryCaseStore.builder(Embedder.identity(1)).maxObserved(3).build()) {
       for (int i = 0; i < 5; i++) {
