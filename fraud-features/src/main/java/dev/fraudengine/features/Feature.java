@@ -440,6 +440,17 @@ public final class Feature {
     return entity;
   }
 
+  /**
+   * Tells whether the feature reads confirmed labels (a label-delayed risk), so that feedback must reach the state
+   * of its entity. A runtime that keeps entity state itself (a stream processor's keyed state, say) routes labels
+   * only to the entities that have such a feature.
+   *
+   * @return {@code true} for {@link #delayedRisk} features
+   */
+  public boolean readsLabels() {
+    return kind == Kind.DELAYED_RISK;
+  }
+
   Kind kind() {
     return kind;
   }

@@ -24,6 +24,15 @@ class FeatureTest {
   }
 
   @Test
+  void readsLabels_delayedRiskOnly_isTrue() {
+    assertThat(Feature.delayedRisk(Entity.TERMINAL, DAY, Duration.ofDays(7)).readsLabels()).isTrue();
+    assertThat(Feature.delayedRisk(Entity.TERMINAL, DAY, Duration.ofDays(7)).orElse(0).readsLabels()).isTrue();
+    assertThat(Feature.delayedCount(Entity.TERMINAL, DAY, Duration.ofDays(7)).readsLabels()).isFalse();
+    assertThat(Feature.count(Entity.CARD, DAY).readsLabels()).isFalse();
+    assertThat(Feature.amount().readsLabels()).isFalse();
+  }
+
+  @Test
   void window_outOfRange_isRejectedWithValue() {
     assertThatThrownBy(() -> Feature.count(Entity.CARD, Duration.ZERO)).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("window").hasMessageContaining("PT0S");
