@@ -12,7 +12,7 @@ import java.util.Map;
  *
  * <p>Each call returns a new, empty pipeline with the default state bounds of
  * {@link OnlineFeaturePipeline#builder()}; to change the bounds, start from {@link #builder()} and add
- * {@link #handbookFeatures()} or {@link #standardFeatures()}. Thread-safe (stateless).
+ * {@link #handbookFeatures()}, {@link #handbookPlusFeatures()} or {@link #standardFeatures()}. Thread-safe (stateless).
  */
 public final class FeaturePipelines {
   private static final Duration HOUR = Duration.ofHours(1);
@@ -99,6 +99,70 @@ public final class FeaturePipelines {
       m.put("terminal.risk_" + days + "d_delay7d", "TERMINAL_ID_RISK_" + days + "DAY_WINDOW");
     }
     return Collections.unmodifiableMap(m);
+  }
+
+  /**
+   * Returns a new pipeline of the handbook's 15 features and 22 more that the handbook's data can feed (schema
+   * {@code handbook-plus}, version {@code 1}): see {@link #handbookPlusFeatures()}. On the handbook's Chapter 3
+   * protocol it is this library's best pipeline for cards and terminals alone (no device, IP or location); the
+   * selection, made on weeks before the handbook's test week, is in {@code BENCHMARKS.md}.
+   *
+   * @return a new, empty pipeline
+   */
+  public static OnlineFeaturePipeline handbookPlus() {
+    return builder().schema("handbook-plus", "1").addAll(handbookPlusFeatures()).build();
+  }
+
+  /**
+   * Returns the definitions of {@link #handbookPlus()}, 37 features, in order:
+   *
+   * <ul>
+   *   <li>the handbook's 15, as in {@link #handbookFeatures()} (an empty delayed window gives a risk of 0);
+   *   <li>the hour of day, {@code tx.hour};
+   *   <li>card velocity: {@code card.txn_count_1h}, {@code card.amount_sum_1h}, {@code card.amount_sum_1d};
+   *   <li>the amount against the card's history: {@code card.amount_std_30d}, {@code card.amount_max_30d},
+   *       {@code card.amount_zscore_30d}, {@code card.amount_ratio_30d}, {@code card.first_seen},
+   *       {@code card.seconds_since_last};
+   *   <li>the card's delayed-label risk, {@code card.risk_30d_delay7d};
+   *   <li>the amount against a longer and a shorter history: {@code card.amount_ratio_90d},
+   *       {@code card.amount_zscore_90d}, {@code card.amount_mean_90d}, {@code card.amount_max_30d_prior} (the
+   *       current transaction left out), {@code card.amount_ratio_7d};
+   *   <li>terminal risk over more windows: {@code terminal.risk_14d_delay7d} and {@code terminal.risk_60d_delay7d}
+   *       (0 when empty);
+   *   <li>terminal activity: {@code terminal.seconds_since_last}, {@code terminal.txn_count_1d},
+   *       {@code terminal.amount_mean_30d}; and {@code card.txn_count_90d}.
+   * </ul>
+   *
+   * <p>Missing values (no history, an empty window) are {@code NaN}, except the terminal risks.
+   *
+   * @return an immutable list of 37 features
+   */
+  public static List<Feature> handbookPlusFeatures() {
+    Duration quarter = Duration.ofDays(90);
+    List<Feature> f = new ArrayList<>(handbookFeatures());
+    f.add(Feature.hourOfDay());
+    f.add(Feature.count(Entity.CARD, HOUR));
+    f.add(Feature.amountSum(Entity.CARD, HOUR));
+    f.add(Feature.amountSum(Entity.CARD, DAY));
+    f.add(Feature.amountStd(Entity.CARD, MONTH));
+    f.add(Feature.amountMax(Entity.CARD, MONTH));
+    f.add(Feature.amountZScore(Entity.CARD, MONTH));
+    f.add(Feature.amountRatio(Entity.CARD, MONTH));
+    f.add(Feature.firstSeen(Entity.CARD));
+    f.add(Feature.secondsSinceLast(Entity.CARD));
+    f.add(Feature.delayedRisk(Entity.CARD, MONTH, WEEK));
+    f.add(Feature.amountRatio(Entity.CARD, quarter));
+    f.add(Feature.amountZScore(Entity.CARD, quarter));
+    f.add(Feature.amountMean(Entity.CARD, quarter));
+    f.add(Feature.amountMax(Entity.CARD, MONTH).excludingCurrent());
+    f.add(Feature.amountRatio(Entity.CARD, WEEK));
+    f.add(Feature.delayedRisk(Entity.TERMINAL, Duration.ofDays(14), WEEK).orElse(0));
+    f.add(Feature.delayedRisk(Entity.TERMINAL, Duration.ofDays(60), WEEK).orElse(0));
+    f.add(Feature.secondsSinceLast(Entity.TERMINAL));
+    f.add(Feature.count(Entity.TERMINAL, DAY));
+    f.add(Feature.amountMean(Entity.TERMINAL, MONTH));
+    f.add(Feature.count(Entity.CARD, quarter));
+    return List.copyOf(f);
   }
 
   /**
