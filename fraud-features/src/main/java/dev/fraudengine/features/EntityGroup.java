@@ -275,9 +275,12 @@ final class EntityGroup {
     int head = s.head;
     int end = s.end();
     int top = end == head || time[end - 1] <= t ? end : upperBound(time, head, end, t);
+    int hi = top;
     for (int k = 0; k < slots; k++) {
       int b = k * FIELDS;
-      int hi = slotHi[k] == 0 ? top : upperBound(time, head, top, t - slotHi[k]);
+      if (k == 0 || slotHi[k] != slotHi[k - 1]) {
+        hi = slotHi[k] == 0 ? top : upperBound(time, head, top, t - slotHi[k]);
+      }
       int lo = upperBound(time, head, hi, t - slotLo[k]);
       acc[b] = hi - lo;
       byte need = slotNeeds[k];
@@ -320,19 +323,23 @@ final class EntityGroup {
     return acc;
   }
 
-  /** Returns the first index in [from, to) whose time is after {@code key}, or {@code to}. */
+  /**
+   * Returns the first index in [from, to) whose time is after {@code key}, or {@code to}. Branch-free halving
+   * (the comparison becomes a conditional move): the times are unpredictable, so a branchy search mispredicts
+   * about every other step, and this is the hot loop of every windowed feature.
+   */
   static int upperBound(long[] time, int from, int to, long key) {
-    int lo = from;
-    int hi = to;
-    while (lo < hi) {
-      int mid = (lo + hi) >>> 1;
-      if (time[mid] <= key) {
-        lo = mid + 1;
-      } else {
-        hi = mid;
-      }
+    int n = to - from;
+    if (n <= 0) {
+      return from;
     }
-    return lo;
+    int base = from;
+    while (n > 1) {
+      int half = n >>> 1;
+      base = time[base + half] <= key ? base + half : base;
+      n -= half;
+    }
+    return time[base] <= key ? base + 1 : base;
   }
 
   private static double distinct(EntityState s, long t, Feature f, int column, int current) {

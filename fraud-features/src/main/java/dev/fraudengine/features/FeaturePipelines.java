@@ -117,7 +117,8 @@ public final class FeaturePipelines {
    * Returns the definitions of {@link #handbookPlus()}, 37 features, in order:
    *
    * <ul>
-   *   <li>the handbook's 15, as in {@link #handbookFeatures()} (an empty delayed window gives a risk of 0);
+   *   <li>the handbook's 15, as in {@link #standardFeatures()}: an empty delayed window gives a {@code NaN} risk
+   *       (missing: the trees learn where an unknown terminal goes), not 0;
    *   <li>the hour of day, {@code tx.hour};
    *   <li>card velocity: {@code card.txn_count_1h}, {@code card.amount_sum_1h}, {@code card.amount_sum_1d};
    *   <li>the amount against the card's history: {@code card.amount_std_30d}, {@code card.amount_max_30d},
@@ -128,18 +129,21 @@ public final class FeaturePipelines {
    *       {@code card.amount_zscore_90d}, {@code card.amount_mean_90d}, {@code card.amount_max_30d_prior} (the
    *       current transaction left out), {@code card.amount_ratio_7d};
    *   <li>terminal risk over more windows: {@code terminal.risk_14d_delay7d} and {@code terminal.risk_60d_delay7d}
-   *       (0 when empty);
+   *       (0 when empty, as validated);
    *   <li>terminal activity: {@code terminal.seconds_since_last}, {@code terminal.txn_count_1d},
    *       {@code terminal.amount_mean_30d}; and {@code card.txn_count_90d}.
    * </ul>
    *
-   * <p>Missing values (no history, an empty window) are {@code NaN}, except the terminal risks.
+   * <p>Missing values (no history, an empty window) are {@code NaN}, except the 14- and 60-day terminal risks.
    *
    * @return an immutable list of 37 features
    */
   public static List<Feature> handbookPlusFeatures() {
     Duration quarter = Duration.ofDays(90);
-    List<Feature> f = new ArrayList<>(handbookFeatures());
+    List<Feature> f = new ArrayList<>();
+    for (Feature h : handbookFeatures()) {
+      f.add(h.name().startsWith("terminal.risk_") ? h.orElse(Double.NaN) : h);
+    }
     f.add(Feature.hourOfDay());
     f.add(Feature.count(Entity.CARD, HOUR));
     f.add(Feature.amountSum(Entity.CARD, HOUR));

@@ -9,9 +9,47 @@ import java.util.stream.Stream;
  * Measures single-threaded replay throughput of {@link FeaturePipelines#handbook()} on the handbook data: the
  * pipeline alone (transactions parsed beforehand), repeated to warm up. Not a test: run it by hand,
  * {@code java -cp <test classpath> dev.fraudengine.features.ReplayThroughput [data folder] [rounds]}.
+ *
+ * <p>{@code -Dpipeline=standard} replays {@code standard()} instead. {@code -Dmemory=true} measures, after the last
+ * round, the heap the pipeline's state retains: used heap after full collections, before and after releasing in
+ * turn the label index, then each entity map (the parsed rows stay referenced throughout, so the differences are
+ * the state alone); each part is divided by its number of entries.
  */
 final class ReplayThroughput {
   private ReplayThroughput() {}
+
+  private static long usedAfterGc() {
+    java.lang.management.MemoryMXBean mx = java.lang.management.ManagementFactory.getMemoryMXBean();
+    long used = Long.MAX_VALUE;
+    for (int i = 0; i < 4; i++) {
+      System.gc();
+      used = Math.min(used, mx.getHeapMemoryUsage().getUsed());
+    }
+    return used;
+  }
+
+  private static void retainedHeap(OnlineFeaturePipeline p) {
+    long all = usedAfterGc();
+    LabelIndex index = p.index();
+    if (index != null) {
+      long n = index.size();
+      index.clear();
+      long after = usedAfterGc();
+      System.out.printf("  retained by the label index: %,d bytes, %,d per indexed transaction (%,d)%n", all - after,
+          n == 0 ? 0 : (all - after) / n, n);
+      all = after;
+    }
+    for (EntityGroup g : p.groups()) {
+      g.map.cleanUp();
+      long n = g.map.estimatedSize();
+      g.map.invalidateAll();
+      g.map.cleanUp();
+      long after = usedAfterGc();
+      System.out.printf("  retained by %s: %,d bytes, %,d per %s (%,d), key, map entry and state%n", g.entity,
+          all - after, n == 0 ? 0 : (all - after) / n, g.entity, n);
+      all = after;
+    }
+  }
 
   public static void main(String[] args) {
     Path dir = Path.of(args.length > 0 ? args[0] : "../../shared/data/fdh");
@@ -54,6 +92,9 @@ final class ReplayThroughput {
               + "without map entry and key)%n", g.entity, entities, (double) events / entities, bytes / entities);
         }
         System.out.println("  " + p.stats());
+        if (Boolean.getBoolean("memory")) {
+          retainedHeap(p);
+        }
       }
     }
   }

@@ -1,0 +1,45 @@
+package dev.fraudengine.features;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class UpperBoundTest {
+  /** The first index in [from, to) whose time is after key, by a plain linear scan. */
+  private static int reference(long[] time, int from, int to, long key) {
+    int i = from;
+    while (i < to && time[i] <= key) {
+      i++;
+    }
+    return i;
+  }
+
+  @Test
+  void upperBoundAgreesWithALinearScanOnSortedTimesWithTies() {
+    SplittableRandom r = new SplittableRandom(7);
+    for (int round = 0; round < 20_000; round++) {
+      int n = r.nextInt(70);
+      long[] time = new long[n];
+      for (int i = 0; i < n; i++) {
+        time[i] = r.nextLong(-20, 20);
+      }
+      Arrays.sort(time);
+      int from = n == 0 ? 0 : r.nextInt(n + 1);
+      int to = from + (n == from ? 0 : r.nextInt(n - from + 1));
+      long key = r.nextLong(-25, 25);
+      assertEquals(reference(time, from, to, key), EntityGroup.upperBound(time, from, to, key),
+          () -> Arrays.toString(time) + " [" + from + ", " + to + ") key " + key);
+    }
+  }
+
+  @Test
+  void upperBoundHandlesTheExtremes() {
+    long[] time = {Long.MIN_VALUE + 1, 0, Long.MAX_VALUE};
+    assertEquals(0, EntityGroup.upperBound(time, 0, 3, Long.MIN_VALUE));
+    assertEquals(3, EntityGroup.upperBound(time, 0, 3, Long.MAX_VALUE));
+    assertEquals(2, EntityGroup.upperBound(time, 1, 3, 0));
+    assertEquals(1, EntityGroup.upperBound(time, 1, 1, 0));
+  }
+}
