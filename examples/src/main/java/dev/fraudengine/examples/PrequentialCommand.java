@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fraudengine.core.FeatureSchema;
 import dev.fraudengine.core.Label;
-import dev.fraudengine.core.Transaction;
 import dev.fraudengine.core.TransactionValidator;
 import dev.fraudengine.features.OnlineFeaturePipeline;
 import dev.fraudengine.features.Replay;
@@ -225,9 +224,8 @@ final class PrequentialCommand implements Callable<Integer> {
       Replay.of(p).labelDelay(labelDelay).run(labelled, (tx, f, label) -> {
         String pattern = patterns.remove(tx.id());
         if (label != null) {
-          Transaction t = tx;
-          int card = cards.computeIfAbsent(t.cardId(), c -> cards.size());
-          rows.add(new Row(t.eventTime().toEpochMilli(), card, label == Label.FRAUD, pattern, f));
+          int card = cards.computeIfAbsent(tx.cardId(), c -> cards.size());
+          rows.add(new Row(tx.eventTime().toEpochMilli(), card, label == Label.FRAUD, pattern, f));
         }
       });
     }

@@ -171,11 +171,11 @@ class CommandsTest {
     Fixtures.Result r = Fixtures.run("train", "--in", stream.toString(), "--pipeline", "fancy", "--out", "x");
 
     assertThat(r.exitCode()).isEqualTo(2);
-    assertThat(r.err()).contains("pipeline must be handbook or standard, but was 'fancy'");
+    assertThat(r.err()).contains("pipeline must be handbook, handbook-plus or standard, but was 'fancy'");
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"demo", "simulate", "train", "eval", "score", "backtest", "serve", "features"})
+  @ValueSource(strings = {"demo", "simulate", "train", "eval", "score", "backtest", "serve", "features", "prequential"})
   void help_everyCommand_showsExamplesAndExitCodes(String command) {
     Fixtures.Result r = Fixtures.run(command, "--help");
 
