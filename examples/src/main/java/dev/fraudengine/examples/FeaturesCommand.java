@@ -31,11 +31,6 @@ import picocli.CommandLine.Spec;
 @Command(name = "features", mixinStandardHelpOptions = true,
     description = "Compute features of a transaction file by replaying it through a pipeline; write them as CSV.")
 final class FeaturesCommand implements Callable<Integer> {
-  /** The ready pipelines the command offers. */
-  enum PipelineName {
-    handbook, standard
-  }
-
   /** The input formats the command reads. */
   enum Format {
     fdh
@@ -45,8 +40,8 @@ final class FeaturesCommand implements Callable<Integer> {
   CommandSpec spec;
 
   @Option(names = "--pipeline", defaultValue = "handbook",
-      description = "Feature pipeline: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
-  PipelineName pipeline;
+      description = "Feature pipeline: " + ModelDirectory.PIPELINES + " (default: ${DEFAULT-VALUE}).")
+  String pipeline;
 
   @Option(names = "--format", defaultValue = "fdh",
       description = "Input format: ${COMPLETION-CANDIDATES}, the Fraud Detection Handbook CSV (default).")
@@ -79,9 +74,13 @@ final class FeaturesCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(spec.commandLine(), "--in must be a readable file, but was '" + in
           + "' (no such file)");
     }
-    OnlineFeaturePipeline p = pipeline == PipelineName.handbook ? FeaturePipelines.handbook()
-        : FeaturePipelines.standard();
-    List<String> columns = pipeline == PipelineName.handbook
+    OnlineFeaturePipeline p;
+    try {
+      p = ModelDirectory.pipeline(pipeline);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--" + e.getMessage());
+    }
+    List<String> columns = pipeline.equals("handbook")
         ? List.copyOf(FeaturePipelines.handbookColumns().values()) : p.schema().features();
     long start = System.nanoTime();
     long rows;

@@ -80,6 +80,16 @@ class FeaturesCommandTest {
   }
 
   @Test
+  void features_handbookPlusPipeline_writesItsFeatureNames() throws IOException {
+    Path out = dir.resolve("plus.csv");
+    assertThat(run(new StringWriter(), "--pipeline", "handbook-plus", "--in", input().toString(), "--out",
+        out.toString())).isZero();
+    List<String> lines = Files.readAllLines(out);
+    assertThat(lines.get(0)).startsWith("TRANSACTION_ID,tx.amount,tx.weekend").contains("card.amount_ratio_90d");
+    assertThat(lines.get(0).split(",")).hasSize(1 + 37);
+  }
+
+  @Test
   void features_badArguments_failWithClearMessage() throws IOException {
     StringWriter err = new StringWriter();
     assertThat(run(err, "--in", input().toString(), "--label-delay", "7x", "--out", "o.csv")).isEqualTo(2);
@@ -89,7 +99,7 @@ class FeaturesCommandTest {
     assertThat(err.toString()).contains("negative");
     err = new StringWriter();
     assertThat(run(err, "--pipeline", "fancy", "--in", input().toString(), "--out", "o.csv")).isEqualTo(2);
-    assertThat(err.toString()).contains("fancy");
+    assertThat(err.toString()).contains("fancy").contains("handbook, handbook-plus or standard");
     err = new StringWriter();
     assertThat(run(err, "--in", dir.resolve("absent.csv.gz").toString(), "--out", "o.csv")).isEqualTo(2);
     assertThat(err.toString()).contains("--in").contains("absent.csv.gz");
