@@ -51,16 +51,31 @@ public record TrainingData(FeatureSchema schema, float[][] features, boolean[] l
     return features.length;
   }
 
+  /**
+   * Returns the rows.
+   *
+   * @return a copy of the outer array; the rows themselves are shared, do not change them
+   */
   @Override
   public float[][] features() {
     return features.clone();
   }
 
+  /**
+   * Returns the labels, {@code true} for fraud.
+   *
+   * @return a copy
+   */
   @Override
   public boolean[] labels() {
     return labels.clone();
   }
 
+  /**
+   * Returns the rows' event times, epoch milliseconds.
+   *
+   * @return a copy
+   */
   @Override
   public long[] eventTimes() {
     return eventTimes.clone();
