@@ -11,7 +11,6 @@ import dev.fraudengine.core.RuleSet;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.LocalDate;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,6 +18,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -44,13 +44,8 @@ final class BacktestCommand implements Callable<Integer> {
   @Option(names = "--rules", required = true, paramLabel = "FILE", description = "The rule file to backtest.")
   Path rules;
 
-  @Option(names = "--format", defaultValue = "csv",
-      description = "Input format: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
-  InputFormat format;
-
-  @Option(names = "--in", required = true, arity = "1..*", paramLabel = "FILE",
-      description = "Input files, read in order as one stream (.gz allowed).")
-  List<Path> in;
+  @Mixin
+  InputOptions source;
 
   @Option(names = "--model", paramLabel = "DIR",
       description = "Model directory from fraud train; rules may then read model.gbt (optional).")
@@ -67,10 +62,6 @@ final class BacktestCommand implements Callable<Integer> {
   @Option(names = "--to", converter = Cli.DateConverter.class, paramLabel = "DATE",
       description = "Last day reported (UTC, inclusive; default: the end).")
   LocalDate to;
-
-  @Option(names = "--label-delay", defaultValue = "7d", converter = FeaturesCommand.DelayConverter.class,
-      paramLabel = "DELAY", description = "When labels become known: 7d, 12h, 0, P7D... (default 7d).")
-  Duration labelDelay;
 
   @Option(names = "--list", paramLabel = "NAME=FILE",
       description = "A named list the rules read as @NAME, one value per line (repeatable).")
@@ -98,7 +89,7 @@ final class BacktestCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     Cli.requireFile(spec, rules, "--rules");
-    Cli.requireFiles(spec, in, "--in");
+    source.requireFiles(spec);
     Cli.requireOrder(spec, from, to, "--from", "--to");
     for (Map.Entry<String, Path> e : lists.entrySet()) {
       Cli.requireFile(spec, e.getValue(), "--list " + e.getKey());
@@ -111,9 +102,9 @@ final class BacktestCommand implements Callable<Integer> {
     }
     FeatureSchema schema = ModelDirectory.schema(model, pipeline);
     RuleSet set = ModelDirectory.rules(rules, schema, model != null, lists);
-    EngineRun run = new EngineRun(Cli.startOf(from), Cli.endOf(to), labelDelay, false, stderr).keepKnownCompromised();
+    EngineRun run = new EngineRun(Cli.startOf(from), Cli.endOf(to), source.labelDelay, false, stderr).keepKnownCompromised();
     try (FraudEngine engine = ModelDirectory.engine(model, pipeline).rules(set).build();
-        TransactionInput input = TransactionInput.open(format, in)) {
+        TransactionInput input = source.open()) {
       run.run(engine, input, new Progress(stderr, "backtest", input::progress, progress));
     }
     Map<String, long[]> perRule = run.byRule(set.rules(), List.of());

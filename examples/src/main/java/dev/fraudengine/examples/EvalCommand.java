@@ -10,12 +10,11 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.LocalDate;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -42,13 +41,8 @@ final class EvalCommand implements Callable<Integer> {
   @Option(names = "--model", required = true, paramLabel = "DIR", description = "Model directory from fraud train.")
   Path model;
 
-  @Option(names = "--format", defaultValue = "csv",
-      description = "Input format: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
-  InputFormat format;
-
-  @Option(names = "--in", required = true, arity = "1..*", paramLabel = "FILE",
-      description = "Input files, read in order as one stream (.gz allowed).")
-  List<Path> in;
+  @Mixin
+  InputOptions source;
 
   @Option(names = "--test-from", converter = Cli.DateConverter.class, paramLabel = "DATE",
       description = "First day of the test window (UTC, inclusive; default: the start).")
@@ -62,10 +56,6 @@ final class EvalCommand implements Callable<Integer> {
       description = "Count as known compromised only cards with a fraud from this day on (the handbook: its training"
           + " start; default: any fraud of the input).")
   LocalDate knownFrom;
-
-  @Option(names = "--label-delay", defaultValue = "7d", converter = FeaturesCommand.DelayConverter.class,
-      paramLabel = "DELAY", description = "When labels become known: 7d, 12h, 0, P7D... (default 7d).")
-  Duration labelDelay;
 
   @Option(names = "--rules", paramLabel = "FILE", description = "A rule file the engine applies (optional).")
   Path rules;
@@ -101,7 +91,7 @@ final class EvalCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    Cli.requireFiles(spec, in, "--in");
+    source.requireFiles(spec);
     Cli.requireModel(spec, model);
     Cli.requireOrder(spec, testFrom, testTo, "--test-from", "--test-to");
     if (rules != null) {
@@ -112,10 +102,10 @@ final class EvalCommand implements Callable<Integer> {
     if (rules != null) {
       b.rules(ModelDirectory.rules(rules, ModelDirectory.schema(model, null), true, Map.of()));
     }
-    EngineRun run = new EngineRun(Cli.startOf(testFrom), Cli.endOf(testTo), labelDelay, strict, err)
+    EngineRun run = new EngineRun(Cli.startOf(testFrom), Cli.endOf(testTo), source.labelDelay, strict, err)
         .knownFrom(Cli.startOf(knownFrom));
     try (FraudEngine engine = b.build();
-        TransactionInput input = TransactionInput.open(format, in);
+        TransactionInput input = source.open();
         Writer scores = scoresOut == null ? null
             : new BufferedWriter(Files.newBufferedWriter(scoresOut, StandardCharsets.UTF_8), 1 << 16)) {
       if (scores != null) {

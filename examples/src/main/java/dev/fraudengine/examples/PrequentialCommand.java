@@ -18,7 +18,6 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -61,13 +60,8 @@ final class PrequentialCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  @Option(names = "--format", defaultValue = "csv",
-      description = "Input format: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
-  InputFormat format;
-
-  @Option(names = "--in", required = true, arity = "1..*", paramLabel = "FILE",
-      description = "Input files, read in order as one stream (.gz allowed).")
-  List<Path> in;
+  @Mixin
+  InputOptions source;
 
   @Option(names = "--pipeline", defaultValue = "standard",
       description = "Feature pipeline: " + ModelDirectory.PIPELINES + " (default ${DEFAULT-VALUE}).")
@@ -92,10 +86,6 @@ final class PrequentialCommand implements Callable<Integer> {
   @Option(names = "--test-days", defaultValue = "7", paramLabel = "N",
       description = "Days of each test window, and the step between windows (default ${DEFAULT-VALUE}).")
   int testDays;
-
-  @Option(names = "--label-delay", defaultValue = "7d", converter = FeaturesCommand.DelayConverter.class,
-      paramLabel = "DELAY", description = "When labels become known: 7d, 12h, 0, P7D... (default 7d).")
-  Duration labelDelay;
 
   @Option(names = "--k", defaultValue = "100", description = "Cards investigated a day, for Card Precision@k"
       + " (default ${DEFAULT-VALUE}).")
@@ -137,7 +127,7 @@ final class PrequentialCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    Cli.requireFiles(spec, in, "--in");
+    source.requireFiles(spec);
     Cli.requireOrder(spec, firstTest, lastTest, "--first-test", "--last-test");
     requirePositive(trainDays, "--train-days");
     requirePositive(testDays, "--test-days");
@@ -210,7 +200,7 @@ final class PrequentialCommand implements Callable<Integer> {
     Map<String, Integer> cards = new HashMap<>();
     List<Row> rows = new ArrayList<>();
     long[] skipped = new long[1];
-    try (TransactionInput input = TransactionInput.open(format, in);
+    try (TransactionInput input = source.open();
         Stream<Replay.Labelled> labelled = input.stream().filter(r -> {
           if (r.isBad() || !validator.problems(r.transaction()).isEmpty()) {
             skipped[0]++;
@@ -221,7 +211,7 @@ final class PrequentialCommand implements Callable<Integer> {
           }
           return true;
         }).map(InputRecord::labelled)) {
-      Replay.of(p).labelDelay(labelDelay).run(labelled, (tx, f, label) -> {
+      Replay.of(p).labelDelay(source.labelDelay).run(labelled, (tx, f, label) -> {
         String pattern = patterns.remove(tx.id());
         if (label != null) {
           int card = cards.computeIfAbsent(tx.cardId(), c -> cards.size());
@@ -243,7 +233,7 @@ final class PrequentialCommand implements Callable<Integer> {
     long trainEnd = Cli.startOf(trainTo).toEpochMilli();
     long testStart = Cli.startOf(testFrom).toEpochMilli();
     long testEnd = Cli.startOf(testFrom.plusDays(testDays)).toEpochMilli();
-    long delay = labelDelay.toMillis();
+    long delay = source.labelDelay.toMillis();
     List<Row> train = new ArrayList<>();
     List<Row> test = new ArrayList<>();
     Map<Integer, Long> knownAt = new HashMap<>();

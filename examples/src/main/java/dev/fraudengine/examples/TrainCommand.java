@@ -40,13 +40,8 @@ final class TrainCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  @Option(names = "--format", defaultValue = "csv",
-      description = "Input format: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
-  InputFormat format;
-
-  @Option(names = "--in", required = true, arity = "1..*", paramLabel = "FILE",
-      description = "Input files, read in order as one stream (.gz allowed).")
-  List<Path> in;
+  @Mixin
+  InputOptions source;
 
   @Option(names = "--train-from", converter = Cli.DateConverter.class, paramLabel = "DATE",
       description = "First day of the training window (UTC, inclusive; default: the start).")
@@ -59,10 +54,6 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--pipeline", defaultValue = "standard",
       description = "Feature pipeline: " + ModelDirectory.PIPELINES + " (default ${DEFAULT-VALUE}).")
   String pipeline;
-
-  @Option(names = "--label-delay", defaultValue = "7d", converter = FeaturesCommand.DelayConverter.class,
-      paramLabel = "DELAY", description = "When labels become known: 7d, 12h, 0, P7D... (default 7d).")
-  Duration labelDelay;
 
   @Mixin
   TrainerOptions trainerOptions;
@@ -84,7 +75,7 @@ final class TrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Cli.requireFiles(spec, in, "--in");
+    source.requireFiles(spec);
     Cli.requireOrder(spec, trainFrom, trainTo, "--train-from", "--train-to");
     OnlineFeaturePipeline p;
     try {
@@ -94,8 +85,8 @@ final class TrainCommand implements Callable<Integer> {
     }
     XGBoostTrainer trainer = trainerOptions.trainer(spec);
     long t0 = System.nanoTime();
-    TrainingData data = replay(p, format, in, Cli.startOf(trainFrom), Cli.endOf(trainTo), labelDelay,
-        stderr);
+    TrainingData data = replay(p, source.format, source.in, Cli.startOf(trainFrom), Cli.endOf(trainTo),
+        source.labelDelay, stderr);
     double replaySeconds = (System.nanoTime() - t0) / 1e9;
     long frauds = 0;
     for (boolean b : data.labels()) {
