@@ -2,6 +2,7 @@ package dev.fraudengine.features;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.fraudengine.core.testing.HandbookData;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -30,7 +31,7 @@ class HandbookParityTest {
 
   @Test
   void handbook_replayOfHandbookData_matchesAnswerKeyOnEveryJulyRow() throws IOException {
-    Path dir = FdhData.require(RAW);
+    Path dir = HandbookData.require(RAW);
     OnlineFeaturePipeline pipeline = FeaturePipelines.handbook();
     List<String> columns = List.copyOf(FeaturePipelines.handbookColumns().values());
     Map<String, double[]> expected = readAnswerKey(dir.resolve(KEY), columns);

@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fraudengine.core.Label;
 import dev.fraudengine.core.SimilarCase;
+import dev.fraudengine.core.testing.HandbookData;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -20,7 +20,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.GZIPInputStream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -37,9 +36,7 @@ class HandbookRecallTest {
 
   @Test
   void approximate_handbookEmbeddings100k_recallAt10AtLeast095() throws IOException {
-    Path data = dataFile();
-    Assumptions.assumeTrue(data != null, "SKIPPED: handbook data not found: set -Dfraud.data.dir or place "
-        + FILE + " under shared/data/fdh above the working directory");
+    Path data = HandbookData.require(FILE).resolve(FILE);
     long t0 = System.nanoTime();
     List<Row> rows = read(data, CASES + QUERIES);
     List<float[]> features = new ArrayList<>(rows.size());
@@ -138,21 +135,5 @@ class HandbookRecallTest {
       }
     }
     return rows;
-  }
-
-  /** Finds the data file: -Dfraud.data.dir, else shared/data/fdh in the working directory or any parent. */
-  static Path dataFile() {
-    String configured = System.getProperty("fraud.data.dir");
-    if (configured != null && !configured.isBlank()) {
-      Path p = Paths.get(configured).resolve(FILE);
-      return Files.isRegularFile(p) ? p : null;
-    }
-    for (Path dir = Paths.get("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-      Path p = dir.resolve("shared").resolve("data").resolve("fdh").resolve(FILE);
-      if (Files.isRegularFile(p)) {
-        return p;
-      }
-    }
-    return null;
   }
 }

@@ -2,6 +2,7 @@ package dev.fraudengine.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.fraudengine.core.testing.HandbookData;
 import dev.fraudengine.features.EntityStore;
 import dev.fraudengine.features.FeaturePipelines;
 import dev.fraudengine.features.OnlineFeaturePipeline;
@@ -38,7 +39,7 @@ class RedisHandbookParityTest {
 
   @Test
   void handbook_sliceOfHandbookData_redisEqualsInMemoryOnEveryFeature() throws Exception {
-    Path file = FdhData.require(RAW).resolve(RAW);
+    Path file = HandbookData.require(RAW).resolve(RAW);
     try (RedisServer server = RedisServer.start()) {
       Map<String, float[]> expected = new HashMap<>();
       OnlineFeaturePipeline memory = FeaturePipelines.handbook();

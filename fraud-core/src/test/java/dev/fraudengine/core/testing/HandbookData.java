@@ -1,22 +1,29 @@
-package dev.fraudengine.features;
+package dev.fraudengine.core.testing;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Finds the handbook data folder outside the repository, or skips the calling test. */
-final class FdhData {
-  static final String PROPERTY = "fraud.data.dir";
+/**
+ * Finds the Fraud Detection Handbook data folder outside the repository, or skips the calling test: the data is
+ * third-party and never copied into the repository, so tests that need it skip where it is absent.
+ */
+public final class HandbookData {
+  /** The system property that names the data folder. */
+  public static final String PROPERTY = "fraud.data.dir";
 
-  private FdhData() {}
+  private HandbookData() {}
 
   /**
    * Returns the folder holding the handbook files: the system property {@code fraud.data.dir} if set, else the
    * first {@code shared/data/fdh} found walking up from the working directory (the repository's sibling
    * {@code ../shared/data/fdh}). Skips the test when there is none or it lacks the file.
+   *
+   * @param fileName the file the test needs, e.g. {@code transactions-2018-04-to-08.csv.gz}
+   * @return the folder holding it
    */
-  static Path require(String fileName) {
+  public static Path require(String fileName) {
     String override = System.getProperty(PROPERTY);
     Path dir = null;
     if (override != null && !override.isBlank()) {
