@@ -254,12 +254,18 @@ final class DefaultFraudEngine implements FraudEngine {
     if (caseStore != null && haveFeatures) {
       try {
         cases = CaseSignals.of(caseStore.nearest(tx, features, nearestCases));
-        caseStore.observe(tx, features);
       } catch (RuntimeException e) {
         caseStoreLog.failed(e);
         degraded = true;
         faults = fault(faults, ReasonCode.CASE_STORE_FAILED, "similar cases could not be searched",
             Map.of("error", String.valueOf(e)));
+      }
+      // The decision is whole without this: a store that cannot remember the transaction only loses the chance
+      // to turn later feedback on it into a case. Logged once per burst, the decision is not degraded.
+      try {
+        caseStore.observe(tx, features);
+      } catch (RuntimeException e) {
+        caseStoreLog.failed(e);
       }
     }
 

@@ -336,6 +336,29 @@ class FraudEngineTest {
   }
 
   @Test
+  void score_caseStoreObserveFails_keepsCasesAndIsNotDegraded() {
+    Instant t = Transactions.EVENT_TIME.minusSeconds(3_600);
+    CaseStore store = new CaseStore() {
+      @Override
+      public List<SimilarCase> nearest(Transaction tx, float[] features, int k) {
+        return List.of(new SimilarCase("fraud-1", 0.95, Label.FRAUD, null, t));
+      }
+
+      @Override
+      public void observe(Transaction tx, float[] features) {
+        throw new IllegalStateException("observation buffer full");
+      }
+    };
+    try (FraudEngine engine = builder().caseStore(store).build()) {
+      Decision d = engine.score(tx());
+
+      assertThat(d.degraded()).isFalse();
+      assertThat(d.similarCases()).extracting(SimilarCase::caseId).containsExactly("fraud-1");
+      assertThat(d.reason(ReasonCode.CASE_STORE_FAILED)).isNull();
+    }
+  }
+
+  @Test
   void score_shadowRules_recordedNeverActedOn() {
     try (FraudEngine engine = builder().model(TestModels.constant("m", 0.1))
         .shadowRules(RuleSet.of("shadow-2", Rule.block("would-block", ctx -> true),
