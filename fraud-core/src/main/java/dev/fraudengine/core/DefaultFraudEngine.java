@@ -216,13 +216,22 @@ final class DefaultFraudEngine implements FraudEngine {
 
     int n = live.size();
     double[] scores = new double[n];
+    // One model call gives the score and its contributions when decisions carry them.
+    List<FeatureContribution>[] explanations = topFeatures > 0 && haveFeatures ? contributionArray(n) : null;
     double weightSum = 0;
     double weighted = 0;
     double min = Double.POSITIVE_INFINITY;
     double max = Double.NEGATIVE_INFINITY;
     for (int i = 0; i < n; i++) {
       ModelSlot m = live.get(i);
-      double s = haveFeatures ? m.score(features) : Double.NaN;
+      double s;
+      if (explanations != null) {
+        ExplainedScore e = m.scoreExplained(features, topFeatures);
+        s = e == null ? Double.NaN : e.score();
+        explanations[i] = e == null ? List.of() : e.contributions();
+      } else {
+        s = haveFeatures ? m.score(features) : Double.NaN;
+      }
       scores[i] = s;
       if (Double.isNaN(s)) {
         if (haveFeatures) {
@@ -312,7 +321,7 @@ final class DefaultFraudEngine implements FraudEngine {
         modelScores.add(new ModelScore(m.id, m.version, scores[i], m.weight));
       }
     }
-    List<Reason> reasons = reasons(hits, live, modelScores, weightSum, features, cases, faults);
+    List<Reason> reasons = reasons(hits, live, modelScores, explanations, weightSum, cases, faults);
     List<RuleHit> ruleHits = hits == null ? List.of() : hits;
     long latency = System.nanoTime() - start;
     Decision d = new Decision(tx.id(), verdict, level, score, modelScores, shadowScores, agreement, ruleHits,
@@ -352,7 +361,7 @@ final class DefaultFraudEngine implements FraudEngine {
    * rules by the absolute weight of their part of the score, then evidence (similar fraud cases), then faults.
    */
   private List<Reason> reasons(List<RuleHit> hits, List<ModelSlot> models, List<ModelScore> modelScores,
-      double weightSum, float[] features, CaseSignals cases, List<Reason> faults) {
+      List<FeatureContribution>[] explanations, double weightSum, CaseSignals cases, List<Reason> faults) {
     List<Reason> reasons = new ArrayList<>();
     if (hits != null) {
       for (RuleAction action : PRECEDENCE) {
@@ -369,8 +378,8 @@ final class DefaultFraudEngine implements FraudEngine {
       reasons.add(new Reason(ReasonCode.MODEL_SCORE, "model '" + ms.modelId() + "' scored " + decimal(ms.score()),
           share, Values.of("model", ms.modelId(), "version", ms.version(), "score", ms.score(),
               "weight", ms.weight())));
-      if (topFeatures > 0) {
-        addContributions(reasons, slot(models, ms.modelId()), ms, share, features);
+      if (explanations != null) {
+        addContributions(reasons, explanations[index(models, ms.modelId())], ms, share);
       }
     }
     if (hits != null) {
@@ -401,15 +410,8 @@ final class DefaultFraudEngine implements FraudEngine {
   }
 
   /** Adds a model's top feature contributions, sharing the model's part of the score among them. */
-  private void addContributions(List<Reason> reasons, ModelSlot slot, ModelScore ms, double share,
-      float[] features) {
-    List<FeatureContribution> top;
-    try {
-      top = slot.model.explain(features, topFeatures);
-    } catch (RuntimeException e) {
-      LOG.debug("model '{}' could not explain its score", ms.modelId(), e);
-      return;
-    }
+  private void addContributions(List<Reason> reasons, List<FeatureContribution> top, ModelScore ms,
+      double share) {
     double total = 0;
     for (FeatureContribution c : top) {
       total += Math.abs(c.contribution());
@@ -425,13 +427,18 @@ final class DefaultFraudEngine implements FraudEngine {
     }
   }
 
-  private static ModelSlot slot(List<ModelSlot> models, String id) {
-    for (ModelSlot m : models) {
-      if (m.id.equals(id)) {
-        return m;
+  private static int index(List<ModelSlot> models, String id) {
+    for (int i = 0; i < models.size(); i++) {
+      if (models.get(i).id.equals(id)) {
+        return i;
       }
     }
     throw new IllegalStateException("no model " + id);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<FeatureContribution>[] contributionArray(int n) {
+    return (List<FeatureContribution>[]) new List<?>[n];
   }
 
   private static Map<String, Object> merge(Map<String, Object> first, Map<String, Object> second) {

@@ -62,6 +62,31 @@ public interface FraudModel extends AutoCloseable {
   }
 
   /** Releases native or file resources. Never throws; faults are logged. */
+  /**
+   * Scores a row and explains the score in one call. The engine calls this instead of {@link #score} followed by
+   * {@link #explain} when decisions carry feature contributions, so that a model that computes both from the same
+   * walk (gradient-boosted trees follow one path per tree for both) evaluates the row once.
+   *
+   * <p>The default calls {@link #score} and then {@link #explain}; an explanation that throws gives the score with
+   * no contributions. Thread-safety as {@link #score}.
+   *
+   * @param features the row, in the engine's feature schema; {@code NaN} marks a missing value
+   * @param limit the most contributions to return, at least 0
+   * @return the score and at most {@code limit} contributions, largest absolute first
+   * @throws RuntimeException if the model cannot score the row (the engine then leaves the model out of the
+   *     decision, as for {@link #score})
+   */
+  default ExplainedScore scoreExplained(float[] features, int limit) {
+    double score = score(features);
+    List<FeatureContribution> contributions;
+    try {
+      contributions = limit == 0 ? List.of() : explain(features, limit);
+    } catch (RuntimeException e) {
+      contributions = List.of();
+    }
+    return new ExplainedScore(score, contributions);
+  }
+
   @Override
   default void close() {}
 }

@@ -48,6 +48,33 @@ final class ModelSlot {
     return s;
   }
 
+  /**
+   * Scores and explains the features in one model call; returns {@code null} and records the failure if the model
+   * throws or answers out of [0, 1].
+   */
+  ExplainedScore scoreExplained(float[] features, int limit) {
+    ExplainedScore e;
+    try {
+      e = model.scoreExplained(features, limit);
+    } catch (RuntimeException | LinkageError | StackOverflowError ex) {
+      fail(ex);
+      return null;
+    }
+    if (e == null) {
+      fail(new IllegalStateException("model '" + id + "' returned no explained score"));
+      return null;
+    }
+    double s = e.score();
+    if (!(s >= 0 && s <= 1)) {
+      fail(new IllegalStateException("model '" + id + "' returned " + s + ", outside [0, 1]"));
+      return null;
+    }
+    if (failing) {
+      failing = false;
+    }
+    return e;
+  }
+
   private void fail(Throwable e) {
     failures.increment();
     failing = true;

@@ -400,6 +400,108 @@ class FraudEngineTest {
   }
 
   @Test
+  void score_explainedModel_scoresAndExplainsInOneCall() {
+    java.util.concurrent.atomic.AtomicInteger fused = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicInteger separate = new java.util.concurrent.atomic.AtomicInteger();
+    FraudModel model = new FraudModel() {
+      @Override
+      public String id() {
+        return "fused";
+      }
+
+      @Override
+      public String version() {
+        return "1";
+      }
+
+      @Override
+      public double score(float[] features) {
+        separate.incrementAndGet();
+        return 0.7;
+      }
+
+      @Override
+      public ExplainedScore scoreExplained(float[] features, int limit) {
+        fused.incrementAndGet();
+        return new ExplainedScore(0.7, List.of(new FeatureContribution("amount", 900, 0.8)));
+      }
+    };
+    try (FraudEngine engine = builder().model(model).topFeatures(2).build()) {
+      Decision d = engine.score(tx());
+
+      assertThat(fused).hasValue(1);
+      assertThat(separate).hasValue(0);
+      assertThat(d.score()).isEqualTo(0.7);
+      assertThat(d.reason(ReasonCode.FEATURE_CONTRIBUTION).values()).containsEntry("feature", "amount");
+    }
+  }
+
+  @Test
+  void score_explanationThrows_keepsScoreWithoutContributions() {
+    FraudModel model = new FraudModel() {
+      @Override
+      public String id() {
+        return "unexplained";
+      }
+
+      @Override
+      public String version() {
+        return "1";
+      }
+
+      @Override
+      public double score(float[] features) {
+        return 0.5;
+      }
+
+      @Override
+      public List<FeatureContribution> explain(float[] features, int limit) {
+        throw new IllegalStateException("no path recorded");
+      }
+    };
+    try (FraudEngine engine = builder().model(model).topFeatures(3).build()) {
+      Decision d = engine.score(tx());
+
+      assertThat(d.degraded()).isFalse();
+      assertThat(d.score()).isEqualTo(0.5);
+      assertThat(d.reason(ReasonCode.FEATURE_CONTRIBUTION)).isNull();
+    }
+  }
+
+  @Test
+  void score_explainedScoreOutOfRange_leavesModelOut() {
+    FraudModel model = new FraudModel() {
+      @Override
+      public String id() {
+        return "wild";
+      }
+
+      @Override
+      public String version() {
+        return "1";
+      }
+
+      @Override
+      public double score(float[] features) {
+        return 0.5;
+      }
+
+      @Override
+      public ExplainedScore scoreExplained(float[] features, int limit) {
+        return new ExplainedScore(1.5, List.of());
+      }
+    };
+    try (FraudEngine engine = builder().model(model).model(TestModels.constant("steady", 0.2)).topFeatures(3)
+        .build()) {
+      Decision d = engine.score(tx());
+
+      assertThat(d.degraded()).isTrue();
+      assertThat(d.modelScores()).extracting(ModelScore::modelId).containsExactly("steady");
+      assertThat(d.score()).isEqualTo(0.2);
+    }
+  }
+
+  @Test
   void build_modelWithOtherSchema_failsWithSchemaMismatch() {
     FraudModel picky = new FraudModel() {
       @Override
