@@ -1,6 +1,7 @@
 package dev.fraudengine.bench;
 
 import dev.fraudengine.core.Decision;
+import dev.fraudengine.core.ExplainedScore;
 import dev.fraudengine.core.FeatureContribution;
 import dev.fraudengine.core.FeaturePipeline;
 import dev.fraudengine.core.FeatureSchema;
@@ -222,11 +223,12 @@ public class EngineScoreBenchmark {
     double weightSum = 0;
     int count = 0;
     for (int i = 0; i < models.length; i++) {
-      double s = models[i].score(features);
+      ExplainedScore e = models[i].scoreExplained(features, TOP_FEATURES);
+      double s = e.score();
       context.scores[i] = s;
       weighted += weights[i] * s;
       weightSum += weights[i];
-      count += models[i].explain(features, TOP_FEATURES).size();
+      count += e.contributions().size();
     }
     if (realistic != null) {
       count += realistic.cases.nearest(tx, features, 5).size();
