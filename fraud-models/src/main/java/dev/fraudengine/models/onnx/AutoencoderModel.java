@@ -32,8 +32,6 @@ import java.util.Set;
  */
 public final class AutoencoderModel implements FraudModel {
   private static final Set<String> OUTPUTS = Set.of(Autoencoder.OUTPUT);
-  private static final NativeSession.OutputReader READER =
-      result -> ((OnnxTensor) result.get(0)).getFloatBuffer().get(0);
 
   private final String id;
   private final String version;
@@ -152,7 +150,7 @@ public final class AutoencoderModel implements FraudModel {
    */
   public double reconstructionError(float[] features) {
     Objects.requireNonNull(features, "features");
-    return session.run(features, OUTPUTS, READER);
+    return session.runPinned(features, Autoencoder.OUTPUT, 0);
   }
 
   /**

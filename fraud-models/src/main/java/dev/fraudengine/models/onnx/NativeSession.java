@@ -17,6 +17,7 @@ import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -30,8 +31,10 @@ import org.slf4j.LoggerFactory;
  *
  * Buffers: each scoring thread gets a slot (a ThreadLocal): a direct FloatBuffer of one row and an OnnxTensor of
  * shape [1, width] over it. ONNX Runtime reads a tensor over a direct buffer in place, so a call only writes the
- * row into the buffer and runs; nothing is copied or allocated for the input. Every slot is also kept in a queue
- * so that close() can free its tensor.
+ * row into the buffer and runs; nothing is copied or allocated for the input. A model that reads one float output
+ * (the autoencoder's error) also pins it: the slot holds a direct buffer and a tensor [1, width] for that output,
+ * which ONNX Runtime writes in place, so no output tensor is created and no output buffer copied per call. Every
+ * slot is also kept in a queue so that close() can free its tensors.
  *
  * Threading: OrtSession.run is thread-safe. A StampedLock makes close() wait for the runs in flight (read locks)
  * before it frees the session, so a model closed after a hot swap never frees memory under a running call.
@@ -154,6 +157,36 @@ final class NativeSession {
     return file;
   }
 
+  /**
+   * Runs one row and returns value {@code index} of a float output of shape [1, width] (or [N, width] with a free
+   * batch dimension), written by ONNX Runtime into a buffer pinned to the calling thread.
+   */
+  float runPinned(float[] features, String output, int index) {
+    if (features.length != width) {
+      throw new IllegalArgumentException(
+          "features must hold " + width + " values, but held " + features.length);
+    }
+    long stamp = lock.readLock();
+    try {
+      if (closed) {
+        throw new IllegalStateException("ONNX model " + file + " is closed");
+      }
+      Slot s = slot.get();
+      Pinned pinned = s.pinned(output);
+      s.buffer.put(0, features);
+      try {
+        // The result does not own a pinned output: closing it leaves the thread's buffer in place.
+        session.run(s.inputs, Set.of(), pinned.outputs).close();
+        return pinned.buffer.get(index);
+      } catch (OrtException e) {
+        throw new FraudEngineException(ErrorCode.MODEL_SCORE_FAILED, "ONNX model " + file + " failed to score a row: "
+            + e.getMessage(), e);
+      }
+    } finally {
+      lock.unlockRead(stamp);
+    }
+  }
+
   String inputName() {
     return inputName;
   }
@@ -231,7 +264,7 @@ final class NativeSession {
       }
       closed = true;
       for (Slot s; (s = slots.poll()) != null; ) {
-        s.tensor.close();
+        s.close();
       }
       closeQuietly(session, options, file);
     } finally {
@@ -244,7 +277,7 @@ final class NativeSession {
         .asFloatBuffer();
     try {
       OnnxTensor tensor = OnnxTensor.createTensor(env, buffer, rowShape);
-      Slot s = new Slot(buffer, tensor, Map.of(inputName, tensor));
+      Slot s = new Slot(buffer, tensor, Map.of(inputName, tensor), new HashMap<>());
       slots.add(s);
       return s;
     } catch (OrtException e) {
@@ -266,5 +299,69 @@ final class NativeSession {
     }
   }
 
-  private record Slot(FloatBuffer buffer, OnnxTensor tensor, Map<String, OnnxTensor> inputs) {}
+  /** Creates the pinned buffer of a float output, [1, width] as the model declares it. */
+  private Pinned pin(String output) {
+    NodeInfo node = outputs().get(output);
+    if (node == null || !(node.getInfo() instanceof TensorInfo info) || info.type != OnnxJavaType.FLOAT) {
+      throw new FraudEngineException(ErrorCode.MODEL_SCORE_FAILED, "ONNX model " + file + " has no float output '"
+          + output + "' to pin");
+    }
+    long[] shape = info.getShape().clone();
+    if (shape.length == 0 || shape[0] > 1) {
+      throw new FraudEngineException(ErrorCode.MODEL_SCORE_FAILED, "ONNX model " + file + " has output '"
+          + output + "' of shape " + Arrays.toString(shape) + ": a pinned output needs a batch dimension");
+    }
+    shape[0] = 1;
+    long size = 1;
+    for (long d : shape) {
+      if (d < 1) {
+        throw new FraudEngineException(ErrorCode.MODEL_SCORE_FAILED, "ONNX model " + file + " has output '"
+            + output + "' of shape " + Arrays.toString(info.getShape()) + ": only the batch dimension may be free");
+      }
+      size *= d;
+    }
+    FloatBuffer buffer = ByteBuffer.allocateDirect(Math.toIntExact(size) * Float.BYTES)
+        .order(ByteOrder.nativeOrder()).asFloatBuffer();
+    try {
+      OnnxTensor tensor = OnnxTensor.createTensor(env, buffer, shape);
+      return new Pinned(buffer, tensor, Map.of(output, tensor));
+    } catch (OrtException e) {
+      throw new FraudEngineException(ErrorCode.MODEL_SCORE_FAILED, "ONNX model " + file
+          + ": cannot create an output tensor: " + e.getMessage(), e);
+    }
+  }
+
+  private record Pinned(FloatBuffer buffer, OnnxTensor tensor, Map<String, OnnxTensor> outputs) {}
+
+  private final class Slot {
+    final FloatBuffer buffer;
+    final OnnxTensor tensor;
+    final Map<String, OnnxTensor> inputs;
+    /** Pinned outputs by name; touched by the slot's own thread only, and by close() once runs have ended. */
+    private final Map<String, Pinned> pinned;
+
+    Slot(FloatBuffer buffer, OnnxTensor tensor, Map<String, OnnxTensor> inputs, Map<String, Pinned> pinned) {
+      this.buffer = buffer;
+      this.tensor = tensor;
+      this.inputs = inputs;
+      this.pinned = pinned;
+    }
+
+    Pinned pinned(String output) {
+      Pinned p = pinned.get(output);
+      if (p == null) {
+        p = pin(output);
+        pinned.put(output, p);
+      }
+      return p;
+    }
+
+    void close() {
+      tensor.close();
+      for (Pinned p : pinned.values()) {
+        p.tensor.close();
+      }
+      pinned.clear();
+    }
+  }
 }

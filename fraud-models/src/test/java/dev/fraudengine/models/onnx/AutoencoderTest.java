@@ -114,6 +114,53 @@ class AutoencoderTest {
   }
 
   @Test
+  void reconstructionError_manyThreads_eachReadsItsOwnPinnedOutput() throws Exception {
+    float[][] rows = concat(legitimate(400, SEED + 5), anomalies(100, SEED + 6));
+    try (AutoencoderModel model = AutoencoderModel.load(modelDir, SCHEMA, "anomaly")) {
+      double[] expected = new double[rows.length];
+      for (int i = 0; i < rows.length; i++) {
+        expected[i] = network.reconstructionError(rows[i]);
+      }
+      int threads = 4;
+      java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+      try {
+        java.util.List<java.util.concurrent.Future<Integer>> runs = new java.util.ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+          int offset = t * 37;
+          runs.add(pool.submit(() -> {
+            int checked = 0;
+            for (int round = 0; round < 20; round++) {
+              for (int k = 0; k < rows.length; k++) {
+                int i = (k + offset) % rows.length;
+                assertThat(model.reconstructionError(rows[i])).as("row %d", i).isCloseTo(expected[i], within(1e-5));
+                checked++;
+              }
+            }
+            return checked;
+          }));
+        }
+        for (java.util.concurrent.Future<Integer> run : runs) {
+          assertThat(run.get()).isEqualTo(20 * rows.length);
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+    }
+  }
+
+  @Test
+  void reconstructionError_afterClose_failsClearly() {
+    AutoencoderModel model = AutoencoderModel.load(modelDir, SCHEMA, "anomaly");
+    float[] row = legitimate(1, SEED + 7)[0];
+    double before = model.reconstructionError(row);
+    model.close();
+
+    assertThat(before).isCloseTo(network.reconstructionError(row), within(1e-5));
+    assertThatThrownBy(() -> model.reconstructionError(row)).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("closed");
+  }
+
+  @Test
   void score_anomaliesAgainstLegitimateRows_rankHigher() {
     float[][] legit = legitimate(1000, SEED + 3);
     float[][] odd = anomalies(100, SEED + 4);
