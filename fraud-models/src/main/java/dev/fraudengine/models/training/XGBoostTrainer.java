@@ -138,6 +138,7 @@ public final class XGBoostTrainer {
     Map<String, String> recorded = new LinkedHashMap<>();
     params.forEach((k, v) -> recorded.put(k, String.valueOf(v)));
     recorded.put("num_boost_round", String.valueOf(rounds));
+    recorded.put("best_round_count", String.valueOf(trees));
     recorded.put("early_stopping_rounds", String.valueOf(earlyStoppingRounds));
     recorded.put("validation_fraction", String.valueOf(validationFraction));
     Instant trainedTo = Instant.ofEpochMilli(train.lastTime());
@@ -148,7 +149,7 @@ public final class XGBoostTrainer {
         Instant.ofEpochMilli(valid.firstTime()), Instant.ofEpochMilli(valid.lastTime()), valid.size(),
         valid.positives,
         Metrics.rocAuc(scores, valid.labels()), Metrics.averagePrecision(scores, valid.labels()),
-        trees, recorded, "xgboost4j " + xgboostVersion());
+        model.treeCount(), recorded, "xgboost4j " + xgboostVersion());
     metadata.write(directory.resolve(ModelMetadata.FILE_NAME));
     return metadata;
   }

@@ -113,6 +113,42 @@ class XGBoostTrainerTest {
   }
 
   @Test
+  void train_parallelTrees_countsEveryTreeAndScoresAsXGBoost4J() throws XGBoostError {
+    Path out = dir.resolve("parallel");
+    ModelMetadata m = XGBoostTrainer.builder()
+        .rounds(30)
+        .earlyStoppingRounds(5)
+        .parameter("nthread", 1)
+        .parameter("max_depth", 3)
+        .parameter("num_parallel_tree", 3)
+        .build()
+        .train(data, out);
+    GradientBoostedTrees model = GradientBoostedTrees.loadDirectory(out, SCHEMA, "gbt");
+    int rounds = Integer.parseInt(m.parameters().get("best_round_count"));
+
+    assertThat(m.trees()).isEqualTo(3 * rounds).isEqualTo(model.treeCount());
+    ml.dmlc.xgboost4j.java.Booster booster =
+        ml.dmlc.xgboost4j.java.XGBoost.loadModel(out.resolve(GradientBoostedTrees.MODEL_FILE).toString());
+    try {
+      float[][] x = data.features();
+      int n = 500;
+      int width = SCHEMA.size();
+      float[] flat = new float[n * width];
+      for (int i = 0; i < n; i++) {
+        System.arraycopy(x[i], 0, flat, i * width, width);
+      }
+      ml.dmlc.xgboost4j.java.DMatrix matrix = new ml.dmlc.xgboost4j.java.DMatrix(flat, n, width, Float.NaN);
+      float[][] expected = booster.predict(matrix);
+      matrix.dispose();
+      for (int i = 0; i < n; i++) {
+        assertThat(model.score(x[i])).as("row %d", i).isCloseTo(expected[i][0], within(1e-6));
+      }
+    } finally {
+      booster.dispose();
+    }
+  }
+
+  @Test
   void train_validationMetrics_matchLoadedModelOnLatestRows() {
     GradientBoostedTrees model = GradientBoostedTrees.loadDirectory(modelDir, SCHEMA, "gbt");
     long cut = metadata.validatedFrom().toEpochMilli();
