@@ -297,9 +297,10 @@ public final class OnlineFeaturePipeline implements FeaturePipeline {
     byte value = label == Label.FRAUD ? EntityState.FRAUD : EntityState.LEGITIMATE;
     long at = labelTime.toEpochMilli();
     boolean applied = false;
-    for (EntityState s : e.states()) {
-      if (s != null) {
-        applied |= EntityGroup.applyLabel(s, e.time(), e.txHash(), value, at);
+    EntityState[] states = e.states();
+    for (int j = 0; j < states.length && j < labelGroups.length; j++) {
+      if (states[j] != null) {
+        applied |= groups[labelGroups[j]].applyLabel(states[j], e.time(), e.txHash(), value, at);
       }
     }
     (applied ? labelsApplied : labelsUnmatched).increment();
