@@ -15,23 +15,18 @@ import java.util.function.Function;
  * to EntityState, bounded in size and in idle time measured on an event-time ticker (the pipeline's watermark), so
  * that nothing here depends on the wall clock.
  *
- * Computing: the windowed features share "slots", one per distinct (window, delay) pair. One backward scan over
- * the entity's events, newest first, accumulates count, sum, sum of squares, min, max and visible frauds of every
- * slot, and stops at the oldest boundary; each feature then reads its slot (adding the current transaction when
- * its definition includes it). Distinct counts and new-pair flags scan the key-hash column of their window.
+ * Computing: the windowed features share "slots", one per distinct (window, delay) pair, whose running aggregates
+ * (count, exact sum and sum of squares, min, max, fraud count, distinct keys) Windows keeps in each EntityState and
+ * moves to the transaction's event time in O(1) amortized; each feature then reads its slot (adding the current
+ * transaction when its definition includes it). Distinct counts and new-pair flags read their window's multiset.
  *
  * Thread-safety: the map is concurrent; each EntityState is locked while it is read and updated, so updates of
  * one entity are never lost and a transaction reads an entity either before or after another one's update.
  */
 final class EntityGroup {
-  private static final int INITIAL_CAPACITY = 8;
-  private static final int FIELDS = 6;
+  private static final int INITIAL_CAPACITY = 4;
   private static final double EARTH_RADIUS_KM = 6371.0088;
   private static final int[] NO_HASHES = new int[0];
-  private static final byte NEED_SUM = 1;
-  private static final byte NEED_SQUARES = 2;
-  private static final byte NEED_MIN_MAX = 4;
-  private static final byte NEED_FRAUDS = 8;
 
   final Entity entity;
   final int keyIndex;
@@ -39,9 +34,8 @@ final class EntityGroup {
   private final Feature[] features;
   private final int[] positions;
   private final int[] slotOf;
-  private final long[] slotLo;
-  private final long[] slotHi;
-  private final byte[] slotNeeds;
+  private final int[] setOf;
+  private final Windows windows;
   private final int[] otherIndex;
   private final int[] otherColumnOf;
   private final boolean geo;
@@ -61,8 +55,10 @@ final class EntityGroup {
     this.maxEvents = config.maxEventsPerEntity();
 
     List<long[]> slots = new ArrayList<>();
+    List<int[]> sets = new ArrayList<>();
     List<Entity> others = new ArrayList<>();
     slotOf = new int[this.features.length];
+    setOf = new int[this.features.length];
     otherColumnOf = new int[this.features.length];
     boolean hasLabels = false;
     boolean hasGeo = false;
@@ -71,8 +67,10 @@ final class EntityGroup {
       Feature f = this.features[i];
       horizon = Math.max(horizon, f.horizonMillis());
       slotOf[i] = -1;
+      setOf[i] = -1;
       otherColumnOf[i] = -1;
-      if (f.kind().windowed()) {
+      boolean keyed = f.kind() == Feature.Kind.DISTINCT || f.kind() == Feature.Kind.NEW_PAIR;
+      if (f.kind().windowed() || keyed) {
         long[] slot = {f.windowMillis(), f.delayMillis()};
         int s = indexOf(slots, slot);
         if (s < 0) {
@@ -89,27 +87,40 @@ final class EntityGroup {
         }
         otherColumnOf[i] = o;
       }
+      if (keyed) {
+        int[] set = {slotOf[i], otherColumnOf[i]};
+        int j = 0;
+        while (j < sets.size() && !Arrays.equals(sets.get(j), set)) {
+          j++;
+        }
+        if (j == sets.size()) {
+          sets.add(set);
+        }
+        setOf[i] = j;
+      }
       hasLabels |= f.kind() == Feature.Kind.DELAYED_RISK;
       hasGeo |= f.kind() == Feature.Kind.GEO_DISTANCE || f.kind() == Feature.Kind.GEO_SPEED;
     }
-    slotLo = new long[slots.size()];
-    slotHi = new long[slots.size()];
-    for (int s = 0; s < slots.size(); s++) {
-      slotHi[s] = slots.get(s)[1];
-      slotLo[s] = slots.get(s)[1] + slots.get(s)[0];
+    long[] width = new long[slots.size()];
+    long[] delay = new long[slots.size()];
+    for (int k = 0; k < slots.size(); k++) {
+      width[k] = slots.get(k)[0];
+      delay[k] = slots.get(k)[1];
     }
-    slotNeeds = new byte[slots.size()];
+    byte[] needs = new byte[slots.size()];
     for (int i = 0; i < this.features.length; i++) {
       if (slotOf[i] >= 0) {
-        slotNeeds[slotOf[i]] |= switch (this.features[i].kind()) {
-          case SUM, MEAN, RATIO -> NEED_SUM;
-          case STD, ZSCORE -> NEED_SUM | NEED_SQUARES;
-          case MIN, MAX -> NEED_MIN_MAX;
-          case DELAYED_RISK -> NEED_FRAUDS;
+        needs[slotOf[i]] |= switch (this.features[i].kind()) {
+          case SUM, MEAN, RATIO -> Windows.NEED_SUM;
+          case STD, ZSCORE -> Windows.NEED_SUM | Windows.NEED_SQUARES;
+          case MIN, MAX -> Windows.NEED_MIN_MAX;
+          case DELAYED_RISK -> Windows.NEED_FRAUDS;
           default -> 0;
         };
       }
     }
+    this.windows = new Windows(width, delay, needs, sets.stream().mapToInt(x -> x[0]).toArray(),
+        sets.stream().mapToInt(x -> x[1]).toArray());
     this.otherIndex = others.stream().mapToInt(keyEntities::indexOf).toArray();
     this.labels = hasLabels;
     this.geo = hasGeo;
@@ -147,8 +158,8 @@ final class EntityGroup {
     return geo;
   }
 
-  EntityState newState() {
-    return factory.apply("");
+  EntityState newState(int capacity) {
+    return new EntityState(labels, otherIndex.length, geo, capacity);
   }
 
   /** Writes the group's features for a transaction without this entity's key. */
@@ -172,7 +183,8 @@ final class EntityGroup {
     int dropped;
     synchronized (s) {
       compute(s, tx, t, otherHashes, out);
-      dropped = s.record(t, tx.amount(), txHash, otherHashes, tx.latitude(), tx.longitude(), retention, maxEvents);
+      dropped = s.record(t, tx.amount(), txHash, otherHashes, tx.latitude(), tx.longitude(), retention, maxEvents,
+          windows);
     }
     if (dropped > 0) {
       droppedEvents.add(dropped);
@@ -216,42 +228,52 @@ final class EntityGroup {
   }
 
   private void compute(EntityState s, Transaction tx, long t, int[] otherHashes, float[] out) {
-    int slots = slotLo.length;
-    double[] acc = slots == 0 ? null : scan(s, t, slots);
+    Windows w = windows;
+    if (w.slots() > 0) {
+      w.moveTo(s, t);
+    }
     double amt = tx.amount();
     for (int i = 0; i < features.length; i++) {
       Feature f = features[i];
+      int k = slotOf[i];
+      boolean cur = f.includeCurrent();
       double v;
-      int b = slotOf[i] * FIELDS;
       switch (f.kind()) {
-        case COUNT -> v = acc[b] + (f.includeCurrent() ? 1 : 0);
-        case SUM -> v = acc[b + 1] + (f.includeCurrent() ? amt : 0);
+        case COUNT -> v = w.count(s, k) + (cur ? 1 : 0);
+        case SUM -> v = w.sum(s, k) + (cur ? amt : 0);
         case MEAN -> {
-          double n = acc[b] + (f.includeCurrent() ? 1 : 0);
-          v = n == 0 ? Double.NaN : (acc[b + 1] + (f.includeCurrent() ? amt : 0)) / n;
+          double n = w.count(s, k) + (cur ? 1 : 0);
+          v = n == 0 ? Double.NaN : (w.sum(s, k) + (cur ? amt : 0)) / n;
         }
         case STD -> {
-          double n = acc[b] + (f.includeCurrent() ? 1 : 0);
-          double sum = acc[b + 1] + (f.includeCurrent() ? amt : 0);
-          double sq = acc[b + 2] + (f.includeCurrent() ? amt * amt : 0);
+          double n = w.count(s, k) + (cur ? 1 : 0);
+          double sum = w.sum(s, k) + (cur ? amt : 0);
+          double sq = w.squares(s, k) + (cur ? amt * amt : 0);
           v = n == 0 ? Double.NaN : Math.sqrt(Math.max(0, sq / n - (sum / n) * (sum / n)));
         }
-        case MIN -> v = f.includeCurrent() ? Math.min(acc[b + 3], amt) : acc[b] == 0 ? Double.NaN : acc[b + 3];
-        case MAX -> v = f.includeCurrent() ? Math.max(acc[b + 4], amt) : acc[b] == 0 ? Double.NaN : acc[b + 4];
+        case MIN -> v = cur ? Math.min(w.min(s, k), amt) : w.count(s, k) == 0 ? Double.NaN : w.min(s, k);
+        case MAX -> v = cur ? Math.max(w.max(s, k), amt) : w.count(s, k) == 0 ? Double.NaN : w.max(s, k);
         case ZSCORE -> {
-          double n = acc[b];
-          double mean = acc[b + 1] / n;
-          double std = Math.sqrt(Math.max(0, acc[b + 2] / n - mean * mean));
+          double n = w.count(s, k);
+          double mean = w.sum(s, k) / n;
+          double std = Math.sqrt(Math.max(0, w.squares(s, k) / n - mean * mean));
           v = n < 2 || !(std > 1e-9 * Math.abs(mean)) ? Double.NaN : (amt - mean) / std;
         }
         case RATIO -> {
-          double mean = acc[b + 1] / acc[b];
-          v = acc[b] == 0 || mean == 0 ? Double.NaN : amt / mean;
+          double n = w.count(s, k);
+          double mean = w.sum(s, k) / n;
+          v = n == 0 || mean == 0 ? Double.NaN : amt / mean;
         }
-        case DELAYED_COUNT -> v = acc[b];
-        case DELAYED_RISK -> v = acc[b] == 0 ? Double.NaN : acc[b + 5] / acc[b];
-        case DISTINCT -> v = distinct(s, t, f, otherColumnOf[i], otherHashes[otherColumnOf[i]]);
-        case NEW_PAIR -> v = newPair(s, t, f, otherColumnOf[i], otherHashes[otherColumnOf[i]]);
+        case DELAYED_COUNT -> v = w.count(s, k);
+        case DELAYED_RISK -> {
+          int n = w.count(s, k);
+          v = n == 0 ? Double.NaN : (double) w.frauds(s, k, t) / n;
+        }
+        case DISTINCT -> v = w.distinct(s, k, setOf[i], cur ? otherHashes[otherColumnOf[i]] : 0);
+        case NEW_PAIR -> {
+          int current = otherHashes[otherColumnOf[i]];
+          v = current == 0 ? Double.NaN : w.contains(s, k, setOf[i], current) ? 0 : 1;
+        }
         case FIRST_SEEN -> v = s.firstTime <= t ? 0 : 1;
         case SECONDS_SINCE_LAST -> {
           long last = s.lastTimeAtOrBefore(t);
@@ -262,65 +284,6 @@ final class EntityGroup {
       }
       out[positions[i]] = (float) (Double.isNaN(v) ? f.missing() : v);
     }
-  }
-
-  /**
-   * Per slot: count, sum, sum of squares, min, max and visible frauds. Events are in time order, so each slot is a
-   * contiguous index range found by binary search; only the aggregates some feature needs are summed over it.
-   */
-  private double[] scan(EntityState s, long t, int slots) {
-    double[] acc = new double[slots * FIELDS];
-    long[] time = s.time;
-    double[] amount = s.amount;
-    int head = s.head;
-    int end = s.end();
-    int top = end == head || time[end - 1] <= t ? end : upperBound(time, head, end, t);
-    int hi = top;
-    for (int k = 0; k < slots; k++) {
-      int b = k * FIELDS;
-      if (k == 0 || slotHi[k] != slotHi[k - 1]) {
-        hi = slotHi[k] == 0 ? top : upperBound(time, head, top, t - slotHi[k]);
-      }
-      int lo = upperBound(time, head, hi, t - slotLo[k]);
-      acc[b] = hi - lo;
-      byte need = slotNeeds[k];
-      if ((need & NEED_SUM) != 0) {
-        double sum = 0;
-        for (int i = lo; i < hi; i++) {
-          sum += amount[i];
-        }
-        acc[b + 1] = sum;
-      }
-      if ((need & NEED_SQUARES) != 0) {
-        double sq = 0;
-        for (int i = lo; i < hi; i++) {
-          sq += amount[i] * amount[i];
-        }
-        acc[b + 2] = sq;
-      }
-      if ((need & NEED_MIN_MAX) != 0) {
-        double min = Double.POSITIVE_INFINITY;
-        double max = Double.NEGATIVE_INFINITY;
-        for (int i = lo; i < hi; i++) {
-          min = Math.min(min, amount[i]);
-          max = Math.max(max, amount[i]);
-        }
-        acc[b + 3] = min;
-        acc[b + 4] = max;
-      }
-      if ((need & NEED_FRAUDS) != 0) {
-        byte[] label = s.label;
-        long[] labelTime = s.labelTime;
-        int frauds = 0;
-        for (int i = lo; i < hi; i++) {
-          if (label[i] == EntityState.FRAUD && labelTime[i] <= t) {
-            frauds++;
-          }
-        }
-        acc[b + 5] = frauds;
-      }
-    }
-    return acc;
   }
 
   /**
@@ -341,64 +304,21 @@ final class EntityGroup {
     }
     return time[base] <= key ? base + 1 : base;
   }
-
-  private static double distinct(EntityState s, long t, Feature f, int column, int current) {
-    int[] hashes = s.others[column];
-    int[] seen = new int[Integer.highestOneBit(s.size + 1) << 2];
-    int count = 0;
-    if (f.includeCurrent() && current != 0) {
-      count += add(seen, current);
+  /** {@link #upperBound(long[], int, int, long)} for int times. */
+  static int upperBound(int[] time, int from, int to, int key) {
+    int n = to - from;
+    if (n <= 0) {
+      return from;
     }
-    long from = t - f.windowMillis();
-    for (int i = s.end() - 1; i >= s.head; i--) {
-      long ti = s.time[i];
-      if (ti > t) {
-        continue;
-      }
-      if (ti <= from) {
-        break;
-      }
-      if (hashes[i] != 0) {
-        count += add(seen, hashes[i]);
-      }
+    int base = from;
+    while (n > 1) {
+      int half = n >>> 1;
+      base = time[base + half] <= key ? base + half : base;
+      n -= half;
     }
-    return count;
+    return time[base] <= key ? base + 1 : base;
   }
 
-  /** Adds a non-zero hash to an open-addressing set (power-of-two length, under half full); 1 if it was new. */
-  private static int add(int[] set, int h) {
-    int mask = set.length - 1;
-    int i = (h ^ (h >>> 16)) & mask;
-    while (set[i] != 0) {
-      if (set[i] == h) {
-        return 0;
-      }
-      i = (i + 1) & mask;
-    }
-    set[i] = h;
-    return 1;
-  }
-
-  private static double newPair(EntityState s, long t, Feature f, int column, int current) {
-    if (current == 0) {
-      return Double.NaN;
-    }
-    int[] hashes = s.others[column];
-    long from = t - f.windowMillis();
-    for (int i = s.end() - 1; i >= s.head; i--) {
-      long ti = s.time[i];
-      if (ti > t) {
-        continue;
-      }
-      if (ti <= from) {
-        break;
-      }
-      if (hashes[i] == current) {
-        return 0;
-      }
-    }
-    return 1;
-  }
 
   private double geo(EntityState s, Transaction tx, long t, boolean speed) {
     if (!tx.hasLocation()) {
@@ -411,7 +331,7 @@ final class EntityGroup {
     if (i >= 0) {
       lat = s.lat[i];
       lon = s.lon[i];
-      when = s.time[i];
+      when = s.time(i);
     } else if (s.lastLocTime != Long.MIN_VALUE && s.lastLocTime <= t) {
       lat = s.lastLat;
       lon = s.lastLon;
@@ -438,9 +358,9 @@ final class EntityGroup {
   }
 
   /** Applies a label to the event of a transaction in the state it was recorded in, if still there. */
-  static boolean applyLabel(EntityState s, long t, int txHash, byte value, long labelTime) {
+  boolean applyLabel(EntityState s, long t, int txHash, byte value, long labelTime) {
     synchronized (s) {
-      return s.applyLabel(t, txHash, value, labelTime);
+      return s.applyLabel(t, txHash, value, labelTime, windows);
     }
   }
 

@@ -5,13 +5,20 @@ import java.util.List;
 
 /*
  * What the pipeline remembers of one entity (one card, one terminal...): its recent events in event-time order,
- * stored column-wise in parallel primitive arrays (no object per event), plus a few all-time fields (first and
- * latest event time, latest location) that outlive pruning.
+ * stored column-wise in parallel primitive arrays (no object per event), a few all-time fields (first and latest
+ * event time, latest location) that outlive pruning, and the running aggregates of its sliding windows (see
+ * Windows, which owns their layout and upkeep).
  *
  * Events live in [head, head + size) of the arrays: appending in order is O(1), an out-of-order event is inserted
  * by shifting the few later ones, and pruning old events moves head forward; when the end is reached, the arrays
- * are compacted in place if at most three quarters full, else grown by half. Columns a group does not need (id
- * hashes and labels, other keys, locations) are never allocated.
+ * are compacted in place while that leaves enough room, else resized to a little more than needed. Columns a group
+ * does not need (id hashes and labels, other keys, locations) are never allocated.
+ *
+ * Compact columns: an event time is kept as an int offset in milliseconds from a per-entity base (the retained
+ * events of an entity span less than 2^32 ms, about 49 days, for every window up to 48 days; the base moves when
+ * the span requires it, and an entity whose events span more falls back to long times), and an amount as an int
+ * number of ten-thousandths when it is exactly one (the double nearest to units / 10^4, as decimal money amounts
+ * are), else the whole column falls back to doubles. Either way the values read back are exactly the ones given.
  *
  * Not thread-safe: the owning EntityGroup locks the instance around every read and write.
  */
@@ -19,10 +26,21 @@ final class EntityState {
   static final byte NO_LABEL = 0;
   static final byte FRAUD = 1;
   static final byte LEGITIMATE = 2;
+  /** Amounts are kept, and summed exactly, in units of 1 / SCALE. */
+  static final double SCALE = 10_000;
+  /** What {@link #units} returns for an amount that is not a whole number of units within range. */
+  static final long NOT_UNITS = Long.MIN_VALUE;
+  private static final long MAX_UNITS = 1L << 40;
+  private static final long SPAN = (1L << 32) - 1;
   private static final int[][] NO_COLUMNS = new int[0][];
 
-  long[] time;
-  double[] amount;
+  /** Event times as offsets from {@link #base}, or {@code null} when {@link #ltime} holds them. */
+  int[] itime;
+  long[] ltime;
+  long base;
+  /** Amounts in units of 1 / SCALE, or {@code null} when {@link #damount} holds them. */
+  int[] iamount;
+  double[] damount;
   int[] txHash;
   byte[] label;
   long[] labelTime;
@@ -38,9 +56,20 @@ final class EntityState {
   double lastLat = Double.NaN;
   double lastLon = Double.NaN;
 
+  /** The latest label time of any fraud label given to this entity's events (running risk counts need it). */
+  long maxFraudLabelTime = Long.MIN_VALUE;
+  /** Window bounds and int-sized aggregates, laid out by {@link Windows}; {@code null} until first needed. */
+  int[] win;
+  /** Long-sized aggregates, laid out by {@link Windows}. */
+  long[] acc;
+  /** Distinct-key multisets of the windows that need one now, or {@code null} entries. */
+  IntCounts[] sets;
+  /** The event time the windows are positioned at; {@code Long.MIN_VALUE}: not yet, every window empty. */
+  long at = Long.MIN_VALUE;
+
   EntityState(boolean labels, int otherColumns, boolean geo, int capacity) {
-    time = new long[capacity];
-    amount = new double[capacity];
+    itime = new int[capacity];
+    iamount = new int[capacity];
     if (labels) {
       txHash = new int[capacity];
       label = new byte[capacity];
@@ -63,12 +92,14 @@ final class EntityState {
     EntityState s = new EntityState(labels, otherColumns, geo, Math.max(1, n));
     for (int i = 0; i < n; i++) {
       EntityStore.Event e = events.get(i);
-      s.time[i] = e.time();
-      s.amount[i] = e.amount();
+      s.load(e.time(), e.amount());
       if (labels) {
         s.txHash[i] = e.txHash();
         s.label[i] = e.label() == null ? NO_LABEL : e.label() == Label.FRAUD ? FRAUD : LEGITIMATE;
         s.labelTime[i] = e.labelTime();
+        if (s.label[i] == FRAUD) {
+          s.maxFraudLabelTime = Math.max(s.maxFraudLabelTime, s.labelTime[i]);
+        }
       }
       if (otherColumns > 0) {
         int[] others = e.others();
@@ -81,7 +112,6 @@ final class EntityState {
         s.lon[i] = (float) e.longitude();
       }
     }
-    s.size = n;
     s.firstTime = h.firstTime();
     s.lastTime = h.lastTime();
     s.lastLocTime = h.lastLocationTime();
@@ -90,19 +120,145 @@ final class EntityState {
     return s;
   }
 
+  /**
+   * Appends an event's time and amount at the end of a state being loaded (other columns are set by the caller),
+   * in time order. The arrays must have room.
+   */
+  void load(long t, double amt) {
+    fitTime(t);
+    fitAmount(amt);
+    int pos = end();
+    setTime(pos, t);
+    setAmount(pos, amt);
+    size++;
+  }
+
   /** Index one past the newest event. */
   int end() {
     return head + size;
   }
 
+  /** The event time at index {@code i}. */
+  long time(int i) {
+    return itime != null ? base + itime[i] : ltime[i];
+  }
+
+  /** The amount at index {@code i}. */
+  double amount(int i) {
+    return iamount != null ? iamount[i] / SCALE : damount[i];
+  }
+
+  /** The amount at index {@code i} in units of 1 / SCALE, or {@link #NOT_UNITS}. */
+  long amountUnits(int i) {
+    return iamount != null ? iamount[i] : units(damount[i]);
+  }
+
+  /**
+   * Returns an amount as a whole number of units of 1 / SCALE when it is exactly the double nearest to one (and
+   * under 2^40 units in magnitude, so that sums of up to a million fit a long), else {@link #NOT_UNITS}.
+   */
+  static long units(double amount) {
+    double scaled = amount * SCALE;
+    if (!(Math.abs(scaled) < MAX_UNITS)) {
+      return NOT_UNITS;
+    }
+    long u = Math.round(scaled);
+    return Double.doubleToRawLongBits(u / SCALE) == Double.doubleToRawLongBits(amount) ? u : NOT_UNITS;
+  }
+
+  private void setTime(int i, long t) {
+    if (itime != null) {
+      itime[i] = (int) (t - base);
+    } else {
+      ltime[i] = t;
+    }
+  }
+
+  private void setAmount(int i, double amt) {
+    if (iamount != null) {
+      iamount[i] = (int) units(amt);
+    } else {
+      damount[i] = amt;
+    }
+  }
+
+  /** Makes sure time {@code t} can be stored with the events held: moves the base, or falls back to long times. */
+  private void fitTime(long t) {
+    if (itime == null) {
+      return;
+    }
+    if (size == 0) {
+      base = t;
+      return;
+    }
+    long offset = t - base;
+    if (offset >= Integer.MIN_VALUE && offset <= Integer.MAX_VALUE) {
+      return;
+    }
+    int end = end();
+    long low = Math.min(t, base + itime[head]);
+    long high = Math.max(t, base + itime[end - 1]);
+    if (high - low < SPAN) {
+      // Put the lowest time a quarter of the free room above the int range's bottom: room for late events
+      // below it, and three quarters of it for the times to come.
+      long newBase = low - Integer.MIN_VALUE - (SPAN - (high - low)) / 4;
+      long shift = base - newBase;
+      for (int i = head; i < end; i++) {
+        itime[i] = (int) (itime[i] + shift);
+      }
+      base = newBase;
+      return;
+    }
+    long[] l = new long[itime.length];
+    for (int i = head; i < end; i++) {
+      l[i] = base + itime[i];
+    }
+    ltime = l;
+    itime = null;
+  }
+
+  /** Makes sure {@code amt} can be stored exactly: falls back to a double column when it is not a whole int. */
+  private void fitAmount(double amt) {
+    if (iamount == null) {
+      return;
+    }
+    long u = units(amt);
+    if (u != NOT_UNITS && u >= Integer.MIN_VALUE && u <= Integer.MAX_VALUE) {
+      return;
+    }
+    double[] d = new double[iamount.length];
+    int end = end();
+    for (int i = head; i < end; i++) {
+      d[i] = iamount[i] / SCALE;
+    }
+    damount = d;
+    iamount = null;
+  }
+
+  /** Returns the first index in [from, to) whose time is after {@code key}, or {@code to}. */
+  int upperBound(int from, int to, long key) {
+    if (itime == null) {
+      return EntityGroup.upperBound(ltime, from, to, key);
+    }
+    long k = key - base;
+    if (k < Integer.MIN_VALUE) {
+      return from;
+    }
+    if (k >= Integer.MAX_VALUE) {
+      return to;
+    }
+    return EntityGroup.upperBound(itime, from, to, (int) k);
+  }
+
   /**
    * Records an event at its place in time order (after every event at the same time), dropping events at or
-   * before {@code newest - retention} and the oldest ones beyond {@code maxEvents}.
+   * before {@code newest - retention} and the oldest ones beyond {@code maxEvents}, and keeps the windows'
+   * aggregates in step.
    *
    * @return the number of events dropped because of {@code maxEvents}
    */
   int record(long t, double amt, int hash, int[] otherHashes, double latitude, double longitude, long retention,
-      int maxEvents) {
+      int maxEvents, Windows windows) {
     firstTime = Math.min(firstTime, t);
     lastTime = Math.max(lastTime, t);
     if (!Double.isNaN(latitude) && t >= lastLocTime) {
@@ -111,33 +267,36 @@ final class EntityState {
       lastLon = longitude;
     }
     long cutoff = lastTime - retention;
-    while (size > 0 && time[head] <= cutoff) {
-      head++;
-      size--;
+    int from = head;
+    int end = end();
+    int keep = size > 0 && time(head) <= cutoff ? upperBound(head, end, cutoff) : head;
+    int dropped = Math.max(0, (end - keep) - (maxEvents - 1));
+    keep += dropped;
+    if (keep > from) {
+      windows.dropFront(this, keep);
+      size -= keep - from;
+      head = keep;
     }
-    int dropped = 0;
-    while (size >= maxEvents) {
-      head++;
-      size--;
-      dropped++;
-    }
-    if (size == 0) {
+    if (size == 0 && head != 0) {
+      windows.shift(this, -head);
       head = 0;
     }
     if (t <= cutoff) {
       return dropped;
     }
-    ensureRoom();
+    fitTime(t);
+    fitAmount(amt);
+    ensureRoom(windows);
     int pos = end();
-    while (pos > head && time[pos - 1] > t) {
+    while (pos > head && time(pos - 1) > t) {
       pos--;
     }
     int tail = end() - pos;
     if (tail > 0) {
       shift(pos, tail);
     }
-    time[pos] = t;
-    amount[pos] = amt;
+    setTime(pos, t);
+    setAmount(pos, amt);
     if (label != null) {
       txHash[pos] = hash;
       label[pos] = NO_LABEL;
@@ -151,12 +310,21 @@ final class EntityState {
       lon[pos] = (float) longitude;
     }
     size++;
+    windows.inserted(this, pos, t);
     return dropped;
   }
 
   private void shift(int pos, int tail) {
-    System.arraycopy(time, pos, time, pos + 1, tail);
-    System.arraycopy(amount, pos, amount, pos + 1, tail);
+    if (itime != null) {
+      System.arraycopy(itime, pos, itime, pos + 1, tail);
+    } else {
+      System.arraycopy(ltime, pos, ltime, pos + 1, tail);
+    }
+    if (iamount != null) {
+      System.arraycopy(iamount, pos, iamount, pos + 1, tail);
+    } else {
+      System.arraycopy(damount, pos, damount, pos + 1, tail);
+    }
     if (label != null) {
       System.arraycopy(txHash, pos, txHash, pos + 1, tail);
       System.arraycopy(label, pos, label, pos + 1, tail);
@@ -171,19 +339,32 @@ final class EntityState {
     }
   }
 
-  private void ensureRoom() {
-    if (end() < time.length) {
+  private int capacity() {
+    return itime != null ? itime.length : ltime.length;
+  }
+
+  private void ensureRoom(Windows windows) {
+    int length = capacity();
+    if (end() < length) {
       return;
     }
-    // Compact in place while that leaves between an eighth and a third of the arrays free; else resize to a
-    // quarter more than needed. Pruning moves head forward as fast as appends move the end, so arrays sized once
-    // for a peak would otherwise stay mostly empty: this keeps an entity's arrays within about 1.1 to 1.5 times
-    // its events, for one copy of its events every size/8 to size/4 appends.
+    // Compact in place while that leaves at least an eighth of the arrays free and they are at most 1.4 times
+    // what is needed; else resize to a sixth more than needed (at least 2 more). Pruning moves head forward as
+    // fast as appends move the end, so arrays sized once for a peak would otherwise stay mostly empty: this keeps
+    // an entity's arrays within about 1.1 to 1.4 times its events, for one copy of them every size/8 to size/6
+    // appends, and an entity's many small arrays close to its need.
     int n = size + 1;
-    int length = time.length;
-    int capacity = length < n + (n >> 3) + 1 || length > n + (n >> 1) + 4 ? n + (n >> 2) + 2 : length;
-    time = move(time, capacity);
-    amount = move(amount, capacity);
+    int capacity = length < n + (n >> 3) + 1 || length > n + (n >> 2) + (n >> 3) + 4 ? n + n / 6 + 2 : length;
+    if (itime != null) {
+      itime = move(itime, capacity);
+    } else {
+      ltime = move(ltime, capacity);
+    }
+    if (iamount != null) {
+      iamount = move(iamount, capacity);
+    } else {
+      damount = move(damount, capacity);
+    }
     if (label != null) {
       txHash = move(txHash, capacity);
       label = move(label, capacity);
@@ -196,6 +377,7 @@ final class EntityState {
       lat = move(lat, capacity);
       lon = move(lon, capacity);
     }
+    windows.shift(this, -head);
     head = 0;
   }
 
@@ -230,21 +412,26 @@ final class EntityState {
   }
 
   /**
-   * Sets the label of the event with this time and transaction-id hash.
+   * Sets the label of the event with this time and transaction-id hash, keeping the windows' fraud counts in step.
    *
    * @return whether the event was found
    */
-  boolean applyLabel(long t, int hash, byte value, long at) {
+  boolean applyLabel(long t, int hash, byte value, long at, Windows windows) {
     if (label == null) {
       return false;
     }
     int end = end();
     // The first event at t: the first after t - 1 (t > Long.MIN_VALUE, as no event is recorded at it).
-    int lo = t == Long.MIN_VALUE ? head : EntityGroup.upperBound(time, head, end, t - 1);
-    for (int i = lo; i < end && time[i] == t; i++) {
+    int lo = t == Long.MIN_VALUE ? head : upperBound(head, end, t - 1);
+    for (int i = lo; i < end && time(i) == t; i++) {
       if (txHash[i] == hash) {
+        byte old = label[i];
         label[i] = value;
         labelTime[i] = at;
+        if (value == FRAUD) {
+          maxFraudLabelTime = Math.max(maxFraudLabelTime, at);
+        }
+        windows.relabelled(this, i, old, value);
         return true;
       }
     }
@@ -254,7 +441,7 @@ final class EntityState {
   /** Returns the index of the newest located event at or before {@code t}, or -1. */
   int lastLocatedAtOrBefore(long t) {
     for (int i = end() - 1; i >= head; i--) {
-      if (time[i] <= t && !Float.isNaN(lat[i])) {
+      if (time(i) <= t && !Float.isNaN(lat[i])) {
         return i;
       }
     }
@@ -267,8 +454,9 @@ final class EntityState {
       return lastTime;
     }
     for (int i = end() - 1; i >= head; i--) {
-      if (time[i] <= t) {
-        return time[i];
+      long ti = time(i);
+      if (ti <= t) {
+        return ti;
       }
     }
     return Long.MIN_VALUE;
@@ -276,8 +464,9 @@ final class EntityState {
 
   /** Approximate heap bytes held, for the published memory figure. */
   long bytes() {
-    long b = 16 + 8L * 9 + 4 * 2 + 8 * 5;
-    b += 16 + 8L * time.length + 16 + 8L * amount.length;
+    long b = 12 + 4L * 14 + 4 * 2 + 8 * 7;
+    b += itime != null ? 16 + 4L * itime.length : 16 + 8L * ltime.length;
+    b += iamount != null ? 16 + 4L * iamount.length : 16 + 8L * damount.length;
     if (label != null) {
       b += 16 + 4L * txHash.length + 16 + label.length + 16 + 8L * labelTime.length;
     }
@@ -286,6 +475,18 @@ final class EntityState {
     }
     if (lat != null) {
       b += 2 * (16 + 4L * lat.length);
+    }
+    if (win != null) {
+      b += 16 + 4L * win.length;
+    }
+    if (acc != null) {
+      b += 16 + 8L * acc.length;
+    }
+    if (sets != null) {
+      b += 16 + 4L * sets.length;
+      for (IntCounts c : sets) {
+        b += c == null ? 0 : c.bytes();
+      }
     }
     return b;
   }

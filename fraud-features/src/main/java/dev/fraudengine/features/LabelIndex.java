@@ -1,47 +1,101 @@
 package dev.fraudengine.features;
 
+import java.util.AbstractMap;
 import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /*
  * Finds, from a transaction id given to feedback, the events its label belongs to: the event time, the id's hash
- * and the keys and states of the entities that keep labels. Entries are kept in arrival order (close to event-time order,
- * within the allowed lateness) and dropped once no label-delayed window can reach them any more
+ * and the keys and states of the entities that keep labels. Entries are kept in arrival order (close to event-time
+ * order, within the allowed lateness) and dropped once no label-delayed window can reach them any more
  * (time <= watermark - retention), or, oldest first, beyond a size bound (counted).
  *
- * Thread-safe: one lock; each operation is a hash-map access.
+ * Layout, for no object per transaction: the entries are a ring buffer of parallel columns (id, time, id hash, and
+ * per label-keeping entity its key and state), oldest at `first`; an open-addressing table (linear probing on the
+ * id's String hash, at most half full, backward-shift deletion as in Knuth, TAOCP vol. 3, 6.4, Algorithm R) maps an
+ * id to its ring slot. Both double when full. A second put of an id updates its entry in place, keeping its place
+ * in arrival order (as a LinkedHashMap would).
+ *
+ * Thread-safe: one lock; each operation is O(1) amortized.
  */
 final class LabelIndex {
   /**
-   * One remembered transaction: its time and id hash, and per label-keeping entity its key (for snapshots) and
-   * the state object it was recorded in. Holding the state itself spares a map lookup per label; if that state
-   * has been evicted since, the event is gone with it and the label is rightly applied to nothing that matters.
+   * One remembered transaction, as read or restored: its time and id hash, and per label-keeping entity its key
+   * (for snapshots) and the state object it was recorded in. Holding the state itself spares a map lookup per
+   * label; if that state has been evicted since, the event is gone with it and the label is rightly applied to
+   * nothing that matters.
    */
   record Entry(long time, int txHash, String[] keys, EntityState[] states) {}
 
-  private final LinkedHashMap<String, Entry> entries = new LinkedHashMap<>(1 << 12);
+  private static final int INITIAL = 1 << 10;
+
+  private final int groups;
+  private final int[] keyIndex;
+  private final int[] groupIndex;
   private final long retention;
   private final long maxEntries;
+  private String[] ids;
+  private long[] times;
+  private int[] hashes;
+  private String[] keys;
+  private EntityState[] states;
+  private int first;
+  private int size;
+  /** Ring slot + 1 per table cell, 0 for empty. */
+  private int[] table;
   private long evicted;
 
-  LabelIndex(long retention, long maxEntries) {
+  /**
+   * @param keyIndex per label-keeping group, the index of its key in the pipeline's key array
+   * @param groupIndex per label-keeping group, its index in the pipeline's group array
+   */
+  LabelIndex(int[] keyIndex, int[] groupIndex, long retention, long maxEntries) {
+    this.groups = keyIndex.length;
+    this.keyIndex = keyIndex.clone();
+    this.groupIndex = groupIndex.clone();
     this.retention = retention;
     this.maxEntries = maxEntries;
+    allocate(INITIAL);
   }
 
-  synchronized void put(String id, Entry e, long watermark) {
-    entries.put(id, e);
+  private void allocate(int capacity) {
+    ids = new String[capacity];
+    times = new long[capacity];
+    hashes = new int[capacity];
+    keys = new String[capacity * groups];
+    states = new EntityState[capacity * groups];
+    table = new int[2 * capacity];
+    first = 0;
+    size = 0;
+  }
+
+  /**
+   * Remembers a transaction: its keys and recorded states are read from the pipeline's per-transaction arrays.
+   */
+  synchronized void put(String id, long time, int txHash, String[] allKeys, EntityState[] recorded, long watermark) {
+    int slot = find(id);
+    if (slot < 0) {
+      if (size == ids.length) {
+        grow();
+      }
+      slot = (first + size) & (ids.length - 1);
+      ids[slot] = id;
+      size++;
+      insert(id, slot);
+    }
+    times[slot] = time;
+    hashes[slot] = txHash;
+    for (int j = 0; j < groups; j++) {
+      keys[slot * groups + j] = allKeys[keyIndex[j]];
+      states[slot * groups + j] = recorded[groupIndex[j]];
+    }
     long cutoff = watermark - retention;
-    Iterator<Entry> it = entries.values().iterator();
-    while (it.hasNext()) {
-      Entry oldest = it.next();
-      if (oldest.time() <= cutoff) {
-        it.remove();
-      } else if (entries.size() > maxEntries) {
-        it.remove();
+    while (size > 0) {
+      if (times[first] <= cutoff) {
+        removeOldest();
+      } else if (size > maxEntries) {
+        removeOldest();
         evicted++;
       } else {
         break;
@@ -49,8 +103,109 @@ final class LabelIndex {
     }
   }
 
+  private void putEntry(String id, Entry e) {
+    int slot = find(id);
+    if (slot < 0) {
+      if (size == ids.length) {
+        grow();
+      }
+      slot = (first + size) & (ids.length - 1);
+      ids[slot] = id;
+      size++;
+      insert(id, slot);
+    }
+    times[slot] = e.time();
+    hashes[slot] = e.txHash();
+    for (int j = 0; j < groups; j++) {
+      keys[slot * groups + j] = j < e.keys().length ? e.keys()[j] : null;
+      states[slot * groups + j] = e.states() != null && j < e.states().length ? e.states()[j] : null;
+    }
+  }
+
+  private static int mix(String id) {
+    int h = id.hashCode() * 0x9E3779B9;
+    return h ^ (h >>> 16);
+  }
+
+  /** The ring slot of {@code id}, or -1. */
+  private int find(String id) {
+    int mask = table.length - 1;
+    for (int i = mix(id) & mask; table[i] != 0; i = (i + 1) & mask) {
+      String other = ids[table[i] - 1];
+      if (other == id || other.equals(id)) {
+        return table[i] - 1;
+      }
+    }
+    return -1;
+  }
+
+  private void insert(String id, int slot) {
+    int mask = table.length - 1;
+    int i = mix(id) & mask;
+    while (table[i] != 0) {
+      i = (i + 1) & mask;
+    }
+    table[i] = slot + 1;
+  }
+
+  private void removeOldest() {
+    int slot = first;
+    int mask = table.length - 1;
+    int i = mix(ids[slot]) & mask;
+    while (table[i] != slot + 1) {
+      i = (i + 1) & mask;
+    }
+    int hole = i;
+    for (int j = (hole + 1) & mask; table[j] != 0; j = (j + 1) & mask) {
+      int home = mix(ids[table[j] - 1]) & mask;
+      if (((j - home) & mask) >= ((j - hole) & mask)) {
+        table[hole] = table[j];
+        hole = j;
+      }
+    }
+    table[hole] = 0;
+    ids[slot] = null;
+    for (int j = 0; j < groups; j++) {
+      keys[slot * groups + j] = null;
+      states[slot * groups + j] = null;
+    }
+    first = (first + 1) & (ids.length - 1);
+    size--;
+  }
+
+  private void grow() {
+    String[] oldIds = ids;
+    long[] oldTimes = times;
+    int[] oldHashes = hashes;
+    String[] oldKeys = keys;
+    EntityState[] oldStates = states;
+    int oldFirst = first;
+    int n = size;
+    int mask = oldIds.length - 1;
+    allocate(oldIds.length * 2);
+    for (int x = 0; x < n; x++) {
+      int from = (oldFirst + x) & mask;
+      ids[x] = oldIds[from];
+      times[x] = oldTimes[from];
+      hashes[x] = oldHashes[from];
+      System.arraycopy(oldKeys, from * groups, keys, x * groups, groups);
+      System.arraycopy(oldStates, from * groups, states, x * groups, groups);
+      insert(ids[x], x);
+    }
+    size = n;
+  }
+
   synchronized Entry get(String id) {
-    return entries.get(id);
+    int slot = find(id);
+    return slot < 0 ? null : entry(slot);
+  }
+
+  private Entry entry(int slot) {
+    String[] k = new String[groups];
+    EntityState[] s = new EntityState[groups];
+    System.arraycopy(keys, slot * groups, k, 0, groups);
+    System.arraycopy(states, slot * groups, s, 0, groups);
+    return new Entry(times[slot], hashes[slot], k, s);
   }
 
   synchronized long evicted() {
@@ -58,20 +213,31 @@ final class LabelIndex {
   }
 
   synchronized int size() {
-    return entries.size();
+    return size;
   }
 
+  /** The entries, oldest first. */
   synchronized List<Map.Entry<String, Entry>> entries() {
-    return new ArrayList<>(entries.entrySet());
+    List<Map.Entry<String, Entry>> list = new ArrayList<>(size);
+    for (int x = 0; x < size; x++) {
+      int slot = (first + x) & (ids.length - 1);
+      list.add(new AbstractMap.SimpleImmutableEntry<>(ids[slot], entry(slot)));
+    }
+    return list;
   }
 
   synchronized void clear() {
-    entries.clear();
+    allocate(INITIAL);
   }
 
   synchronized void putAll(List<Map.Entry<String, Entry>> restored) {
     for (Map.Entry<String, Entry> e : restored) {
-      entries.put(e.getKey(), e.getValue());
+      putEntry(e.getKey(), e.getValue());
     }
+  }
+
+  /** Approximate heap bytes held (the ids' strings aside). */
+  synchronized long bytes() {
+    return 5 * 16L + ids.length * (4L + 8 + 4 + 8L * groups) + 4L * table.length;
   }
 }

@@ -117,7 +117,12 @@ public final class OnlineFeaturePipeline implements FeaturePipeline {
     }
     this.labelGroups = lg.stream().mapToInt(Integer::intValue).toArray();
     this.labelRetention = labelRetention;
-    this.index = labelGroups.length == 0 || store != null ? null : new LabelIndex(labelRetention, b.maxIndexedTransactions);
+    int[] labelKeyIndex = new int[labelGroups.length];
+    for (int j = 0; j < labelGroups.length; j++) {
+      labelKeyIndex[j] = groups[labelGroups[j]].keyIndex;
+    }
+    this.index = labelGroups.length == 0 || store != null ? null
+        : new LabelIndex(labelKeyIndex, labelGroups, labelRetention, b.maxIndexedTransactions);
   }
 
   private static void addOnce(List<Entity> list, Entity e) {
@@ -191,13 +196,7 @@ public final class OnlineFeaturePipeline implements FeaturePipeline {
       }
     }
     if (index != null && tx.id() != null) {
-      String[] labelKeys = new String[labelGroups.length];
-      EntityState[] labelStates = new EntityState[labelGroups.length];
-      for (int j = 0; j < labelGroups.length; j++) {
-        labelKeys[j] = keys[groups[labelGroups[j]].keyIndex];
-        labelStates[j] = recorded[labelGroups[j]];
-      }
-      index.put(tx.id(), new LabelIndex.Entry(t, txHash, labelKeys, labelStates), watermark.get());
+      index.put(tx.id(), t, txHash, keys, recorded, watermark.get());
     }
     return out;
   }
@@ -297,9 +296,10 @@ public final class OnlineFeaturePipeline implements FeaturePipeline {
     byte value = label == Label.FRAUD ? EntityState.FRAUD : EntityState.LEGITIMATE;
     long at = labelTime.toEpochMilli();
     boolean applied = false;
-    for (EntityState s : e.states()) {
-      if (s != null) {
-        applied |= EntityGroup.applyLabel(s, e.time(), e.txHash(), value, at);
+    EntityState[] states = e.states();
+    for (int j = 0; j < states.length && j < labelGroups.length; j++) {
+      if (states[j] != null) {
+        applied |= groups[labelGroups[j]].applyLabel(states[j], e.time(), e.txHash(), value, at);
       }
     }
     (applied ? labelsApplied : labelsUnmatched).increment();

@@ -173,8 +173,8 @@ final class Snapshots {
     out.writeDouble(s.lastLon);
     out.writeInt(s.size);
     for (int i = s.head; i < s.end(); i++) {
-      out.writeLong(s.time[i]);
-      out.writeDouble(s.amount[i]);
+      out.writeLong(s.time(i));
+      out.writeDouble(s.amount(i));
       if (s.label != null) {
         out.writeInt(s.txHash[i]);
         out.writeByte(s.label[i]);
@@ -319,34 +319,33 @@ final class Snapshots {
   }
 
   private static EntityState readState(Path file, EntityGroup g, DataInputStream in) throws IOException {
-    EntityState s = g.newState();
-    s.firstTime = in.readLong();
-    s.lastTime = in.readLong();
-    s.lastLocTime = in.readLong();
-    s.lastLat = in.readDouble();
-    s.lastLon = in.readDouble();
+    long firstTime = in.readLong();
+    long lastTime = in.readLong();
+    long lastLocTime = in.readLong();
+    double lastLat = in.readDouble();
+    double lastLon = in.readDouble();
     int size = count(file, in.readInt());
-    s.time = new long[Math.max(size, 1)];
-    s.amount = new double[s.time.length];
-    if (s.label != null) {
-      s.txHash = new int[s.time.length];
-      s.label = new byte[s.time.length];
-      s.labelTime = new long[s.time.length];
-    }
-    for (int o = 0; o < s.others.length; o++) {
-      s.others[o] = new int[s.time.length];
-    }
-    if (s.lat != null) {
-      s.lat = new float[s.time.length];
-      s.lon = new float[s.time.length];
-    }
+    EntityState s = g.newState(Math.max(size, 1));
+    s.firstTime = firstTime;
+    s.lastTime = lastTime;
+    s.lastLocTime = lastLocTime;
+    s.lastLat = lastLat;
+    s.lastLon = lastLon;
+    long previous = Long.MIN_VALUE;
     for (int i = 0; i < size; i++) {
-      s.time[i] = in.readLong();
-      s.amount[i] = in.readDouble();
+      long time = in.readLong();
+      if (time < previous) {
+        throw corrupt(file, "events out of time order");
+      }
+      previous = time;
+      s.load(time, in.readDouble());
       if (s.label != null) {
         s.txHash[i] = in.readInt();
         s.label[i] = in.readByte();
         s.labelTime[i] = in.readLong();
+        if (s.label[i] == EntityState.FRAUD) {
+          s.maxFraudLabelTime = Math.max(s.maxFraudLabelTime, s.labelTime[i]);
+        }
       }
       for (int[] o : s.others) {
         o[i] = in.readInt();
@@ -356,8 +355,6 @@ final class Snapshots {
         s.lon[i] = in.readFloat();
       }
     }
-    s.head = 0;
-    s.size = size;
     return s;
   }
 

@@ -1,0 +1,63 @@
+package dev.fraudengine.features;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class EntityStateTest {
+  private static final Windows NONE = new Windows(new long[0], new long[0], new byte[0], new int[0], new int[0]);
+  private static final long DAY = 86_400_000L;
+
+  @Test
+  void units_decimalAmounts_areWholeTenThousandths() {
+    assertThat(EntityState.units(57.16)).isEqualTo(571_600);
+    assertThat(EntityState.units(0.0001)).isEqualTo(1);
+    assertThat(EntityState.units(1e8)).isEqualTo(1_000_000_000_000L);
+  }
+
+  @Test
+  void units_otherAmounts_areNotUnits() {
+    assertThat(EntityState.units(0.1 + 0.2)).isEqualTo(EntityState.NOT_UNITS);
+    assertThat(EntityState.units(1.0 / 3)).isEqualTo(EntityState.NOT_UNITS);
+    assertThat(EntityState.units(-0.0)).isEqualTo(EntityState.NOT_UNITS);
+    assertThat(EntityState.units(Double.NaN)).isEqualTo(EntityState.NOT_UNITS);
+    assertThat(EntityState.units(2e8)).isEqualTo(EntityState.NOT_UNITS);
+  }
+
+  @Test
+  void record_eventsWithin49Days_keepIntTimesAcrossRebasesAndReadBackExactly() {
+    EntityState s = new EntityState(false, 0, false, 4);
+    long t0 = 1_700_000_000_123L;
+    for (int i = 0; i < 200; i++) {
+      long t = t0 + i * DAY + i;
+      s.record(t, 10.25, 0, new int[0], Double.NaN, Double.NaN, 30 * DAY, 10_000, NONE);
+      assertThat(s.time(s.end() - 1)).isEqualTo(t);
+      assertThat(s.time(s.head)).isEqualTo(t - (s.size - 1) * (DAY + 1));
+    }
+    assertThat(s.itime).isNotNull();
+    assertThat(s.iamount).isNotNull();
+    assertThat(s.amount(s.head)).isEqualTo(10.25);
+  }
+
+  @Test
+  void record_eventsSpanningMoreThan2Pow32Millis_fallBackToLongTimes() {
+    EntityState s = new EntityState(false, 0, false, 4);
+    long t0 = -5_000L;
+    s.record(t0, 1, 0, new int[0], Double.NaN, Double.NaN, 90 * DAY, 10_000, NONE);
+    s.record(t0 + 30 * DAY, 2, 0, new int[0], Double.NaN, Double.NaN, 90 * DAY, 10_000, NONE);
+    s.record(t0 + 60 * DAY, 3, 0, new int[0], Double.NaN, Double.NaN, 90 * DAY, 10_000, NONE);
+    assertThat(s.itime).isNull();
+    assertThat(s.size).isEqualTo(3);
+    assertThat(new long[] {s.time(0), s.time(1), s.time(2)}).containsExactly(t0, t0 + 30 * DAY, t0 + 60 * DAY);
+  }
+
+  @Test
+  void record_amountsThatAreNotIntUnits_fallBackToDoublesExactly() {
+    EntityState s = new EntityState(false, 0, false, 4);
+    s.record(0, 12.34, 0, new int[0], Double.NaN, Double.NaN, DAY, 10_000, NONE);
+    s.record(1, 1.0 / 3, 0, new int[0], Double.NaN, Double.NaN, DAY, 10_000, NONE);
+    s.record(2, 300_000.01, 0, new int[0], Double.NaN, Double.NaN, DAY, 10_000, NONE);
+    assertThat(s.iamount).isNull();
+    assertThat(new double[] {s.amount(0), s.amount(1), s.amount(2)}).containsExactly(12.34, 1.0 / 3, 300_000.01);
+  }
+}
