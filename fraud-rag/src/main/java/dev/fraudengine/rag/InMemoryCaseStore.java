@@ -99,6 +99,8 @@ public final class InMemoryCaseStore implements CaseStore {
   private int next;
   private int live;
   private int linked;
+  /** The latest label time (epoch nanoseconds) of any case added. */
+  private long latestLabel = Long.MIN_VALUE;
   private boolean closed;
 
   private record Observed(float[] vector, Instant eventTime) {}
@@ -537,7 +539,8 @@ public final class InMemoryCaseStore implements CaseStore {
     lock.readLock().lock();
     try {
       ensureOpen();
-      NeighbourIndex.Visibility vis = new NeighbourIndex.Visibility(visibleFrom, next, asOf);
+      NeighbourIndex.Visibility vis = new NeighbourIndex.Visibility(visibleFrom, next, asOf,
+          live == next && asOf >= latestLabel);
       NeighbourIndex index = forced != null ? forced : choose();
       int n = index.search(vector, vis, found);
       if (forced == null && index == approximate && n < k && exact != null && live > n) {
@@ -608,6 +611,7 @@ public final class InMemoryCaseStore implements CaseStore {
     }
     cases[o] = c;
     visibleFrom[o] = epochNanos(c.labelTime());
+    latestLabel = Math.max(latestLabel, visibleFrom[o]);
     if (exact != null) {
       exact.add(o, c.vectorUnsafe());
     }
