@@ -237,6 +237,11 @@ final class JVectorIndex implements NeighbourIndex {
     }
   }
 
+  /** The number of ordinals in the graph as last frozen; the ones after it are scanned as the tail. */
+  int frozenSize() {
+    return frozen.size();
+  }
+
   int dimension() {
     return dimension;
   }
