@@ -59,7 +59,7 @@ import org.slf4j.LoggerFactory;
  * <p><b>Observed transactions.</b> {@code observe} keeps the embeddings of the most recent
  * {@linkplain Builder#maxObserved observed} transactions that have no label yet, in a map bounded in size: when it
  * is full, the transaction observed longest ago is evicted (first in, first out), and a label that later arrives for
- * it is ignored (logged at debug level). A label for a transaction that is already a case replaces that case's
+ * it is ignored (logged at debug level). Observing takes no store-wide lock: many scoring threads observe at once. A label for a transaction that is already a case replaces that case's
  * label.
  *
  * <p><b>Durability.</b> With {@link Builder#persistTo(Path)}, every add and remove is appended to a log with a
@@ -93,15 +93,15 @@ public final class InMemoryCaseStore implements CaseStore {
   /** The open log, set once recovered cases are loaded (they must not be logged again); null without one. */
   private CaseLog logRef;
   private final Map<String, Integer> ordinals = new HashMap<>();
-  private final LinkedHashMap<String, Observed> observed;
+  private final ObservedTransactions observed;
   private Case[] cases = new Case[1024];
   private long[] visibleFrom = new long[1024];
   private int next;
   private int live;
   private int linked;
+  /** The latest label time (epoch nanoseconds) of any case added. */
+  private long latestLabel = Long.MIN_VALUE;
   private boolean closed;
-
-  private record Observed(float[] vector, Instant eventTime) {}
 
   private InMemoryCaseStore(Builder b) {
     this.embedder = b.embedder;
@@ -114,14 +114,7 @@ public final class InMemoryCaseStore implements CaseStore {
     this.exact = mode == SearchMode.APPROXIMATE ? null : new ExactIndex(dimension, similarity, 1024);
     this.approximate = mode == SearchMode.EXACT ? null
         : new JVectorIndex(dimension, similarity, b.maxDegree, b.buildBeamWidth, b.searchBeamWidth);
-    this.observed = new LinkedHashMap<>(256, 0.75f, false) {
-      private static final long serialVersionUID = 1L;
-
-      @Override
-      protected boolean removeEldestEntry(Map.Entry<String, Observed> eldest) {
-        return size() > maxObserved;
-      }
-    };
+    this.observed = new ObservedTransactions(maxObserved);
     if (b.directory != null) {
       Map<String, Case> recovered = new LinkedHashMap<>();
       CaseLog opened = CaseLog.open(b.directory, b.syncWrites, recovered);
@@ -392,9 +385,7 @@ public final class InMemoryCaseStore implements CaseStore {
     Objects.requireNonNull(tx.id(), "tx.id");
     Objects.requireNonNull(tx.eventTime(), "tx.eventTime");
     float[] v = embed(features);
-    synchronized (observed) {
-      observed.put(tx.id(), new Observed(v, tx.eventTime()));
-    }
+    observed.put(tx.id(), new ObservedTransactions.Observed(v, tx.eventTime()));
   }
 
   /**
@@ -414,11 +405,9 @@ public final class InMemoryCaseStore implements CaseStore {
     Objects.requireNonNull(transactionId, "transactionId");
     Objects.requireNonNull(label, "label");
     Objects.requireNonNull(labelTime, "labelTime");
-    Observed o;
-    synchronized (observed) {
-      o = label == Label.LEGITIMATE && Math.floorMod(transactionId.hashCode(), legitimateOneIn) != 0
-          ? observed.remove(transactionId) : observed.get(transactionId);
-    }
+    ObservedTransactions.Observed o = label == Label.LEGITIMATE
+        && Math.floorMod(transactionId.hashCode(), legitimateOneIn) != 0
+        ? observed.remove(transactionId) : observed.get(transactionId);
     if (label == Label.LEGITIMATE && Math.floorMod(transactionId.hashCode(), legitimateOneIn) != 0) {
       if (o == null) {
         remove(transactionId);
@@ -427,7 +416,7 @@ public final class InMemoryCaseStore implements CaseStore {
     }
     Case c;
     if (o != null) {
-      c = new Case(transactionId, o.vector, label, null, o.eventTime, labelTime, Map.of());
+      c = new Case(transactionId, o.vector(), label, null, o.eventTime(), labelTime, Map.of());
     } else {
       Optional<Case> known = get(transactionId);
       if (known.isEmpty()) {
@@ -440,9 +429,7 @@ public final class InMemoryCaseStore implements CaseStore {
     }
     add(c);
     if (o != null) {
-      synchronized (observed) {
-        observed.remove(transactionId, o);
-      }
+      observed.remove(transactionId, o);
     }
   }
 
@@ -452,9 +439,7 @@ public final class InMemoryCaseStore implements CaseStore {
    * @return the number, at most the configured maximum
    */
   public int observedSize() {
-    synchronized (observed) {
-      return observed.size();
-    }
+    return observed.size();
   }
 
   /**
@@ -537,7 +522,8 @@ public final class InMemoryCaseStore implements CaseStore {
     lock.readLock().lock();
     try {
       ensureOpen();
-      NeighbourIndex.Visibility vis = new NeighbourIndex.Visibility(visibleFrom, next, asOf);
+      NeighbourIndex.Visibility vis = new NeighbourIndex.Visibility(visibleFrom, next, asOf,
+          live == next && asOf >= latestLabel);
       NeighbourIndex index = forced != null ? forced : choose();
       int n = index.search(vector, vis, found);
       if (forced == null && index == approximate && n < k && exact != null && live > n) {
@@ -608,6 +594,7 @@ public final class InMemoryCaseStore implements CaseStore {
     }
     cases[o] = c;
     visibleFrom[o] = epochNanos(c.labelTime());
+    latestLabel = Math.max(latestLabel, visibleFrom[o]);
     if (exact != null) {
       exact.add(o, c.vectorUnsafe());
     }

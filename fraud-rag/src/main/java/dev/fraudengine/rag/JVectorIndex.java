@@ -1,15 +1,10 @@
 package dev.fraudengine.rag;
 
 import io.github.jbellis.jvector.graph.GraphIndexBuilder;
-import io.github.jbellis.jvector.graph.GraphSearcher;
 import io.github.jbellis.jvector.graph.ImmutableGraphIndex;
+import io.github.jbellis.jvector.graph.NodesIterator;
 import io.github.jbellis.jvector.graph.RandomAccessVectorValues;
-import io.github.jbellis.jvector.graph.SearchResult;
 import io.github.jbellis.jvector.graph.similarity.BuildScoreProvider;
-import io.github.jbellis.jvector.graph.similarity.DefaultSearchScoreProvider;
-import io.github.jbellis.jvector.graph.similarity.ScoreFunction;
-import io.github.jbellis.jvector.util.Bits;
-import io.github.jbellis.jvector.vector.DefaultVectorizationProvider;
 import io.github.jbellis.jvector.vector.VectorSimilarityFunction;
 import io.github.jbellis.jvector.vector.VectorizationProvider;
 import io.github.jbellis.jvector.vector.types.VectorFloat;
@@ -21,48 +16,50 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /*
- * Approximate search over a JVector graph (github.com/jbellis/jvector): a single-layer Vamana/DiskANN proximity graph
- * with an HNSW-style hierarchy on top, built incrementally with GraphIndexBuilder.addGraphNode, which JVector allows
- * concurrently with searches. Vectors are kept here as JVector VectorFloat objects in a growable array published
- * through a volatile field, so that JVector's own threads can read them while the store adds more.
+ * Approximate search: JVector (github.com/jbellis/jvector) builds the graph, a FrozenGraph of our own searches it.
  *
- * COSINE vectors are stored normalised and compared by DOT_PRODUCT (JVector's COSINE is undefined for zero vectors);
- * L2 uses EUCLIDEAN. The graph's scores only rank candidates: the store recomputes the similarity it reports from
- * the stored vectors. A search asks JVector for the best `beamWidth` candidates (overquery) and keeps the first k.
- * Visibility (removed, labelled later than the query's instant) is a JVector Bits filter.
+ * Building. GraphIndexBuilder.addGraphNode links each new ordinal into a single-layer Vamana/DiskANN proximity
+ * graph with an HNSW-style hierarchy on top, in parallel for large batches. JVector reads the vectors as its own
+ * VectorFloat objects (VectorValues, published through a volatile array so that its threads see the store's
+ * appends). COSINE vectors are stored normalised and linked by DOT_PRODUCT (JVector's COSINE is undefined for zero
+ * vectors); L2 uses EUCLIDEAN.
  *
- * Per search, only JVector's own work allocates (a view of the graph, its result). Each thread keeps a Searcher:
- * a GraphSearcher (not thread-safe, costly to create), the query vector it overwrites, a score provider made once
- * over that query, and a visibility filter it re-points. Before each search it takes a fresh view of the graph,
- * because a view only sees the nodes completed when it was made.
+ * Searching. JVector's GraphSearcher costs about 200 ns per visited node on JDK 17 (its scalar distance loops read
+ * a VectorFloat one value at a time, and every search allocates a view, heaps, a visited set and boxed results);
+ * on JDK 20+ its SIMD functions still pay a pointer chase per node, which for 32 values costs more than SIMD saves.
+ * So JVector is only the builder: after linking, the graph is copied ("frozen") into a FrozenGraph (neighbour lists
+ * in one int[], the vectors in this index's row-major float[], the entry node and the upper levels), whose beam
+ * search reuses per-thread heaps and visited marks and allocates nothing. A snapshot is immutable and published
+ * through a volatile field, so searches never see a graph being changed.
  *
- * Scores during the walk. On JVector's scalar path (JDK 17-19, or no jdk.incubator.vector) its distance loops read
- * VectorFloat objects one value at a time into one accumulator; there the search scores nodes itself from a flat
- * copy of the vectors (ordinal * dimension), in blocks of 8 summed as a tree, returning the same values as JVector's
- * functions (EUCLIDEAN 1 / (1 + d^2), DOT_PRODUCT (1 + dot) / 2). With JVector's SIMD provider it uses JVector's.
- * The flat copy is written under the store's write lock; searches read it under the read lock, after every write
- * of a node they can reach.
+ * Ordinals added after the last freeze (added, or linked since) are the tail: each search scans them exactly and
+ * merges them with the graph's results, so a case is findable as soon as add returns, linked or not. When the tail
+ * outgrows tailLimit (1/512 of the frozen size, within [256, 2048]) the next link freezes the graph again: copying
+ * it costs O(nodes x degree), so the limit trades that copy, amortised over the adds, against the tail's scan.
+ * Freezing runs under the store's link lock, concurrently with searches.
  *
- * JVector is a multi-release jar: its SIMD (Panama Vector API) paths need JDK 20+ started with
- * --add-modules jdk.incubator.vector; on JDK 17 it uses its scalar path and logs that once.
+ * Removed ordinals stay in the graph and guide searches through it; the visibility filter keeps them out of the
+ * results (and they are marked deleted in JVector's graph). Results are ordinals only: the store recomputes the
+ * similarities it reports from the stored vectors.
  */
-/** Approximate nearest-neighbour search over a JVector graph index. */
+/** Approximate nearest-neighbour search over a graph built by JVector and frozen into flat arrays. */
 final class JVectorIndex implements NeighbourIndex {
   private static final Logger LOG = LoggerFactory.getLogger(JVectorIndex.class);
   private static final VectorTypeSupport VTS = VectorizationProvider.getInstance().getVectorTypeSupport();
-  /** Whether JVector runs its scalar code, which the flat scoring here outruns. */
-  static final boolean SCALAR = VectorizationProvider.getInstance() instanceof DefaultVectorizationProvider;
 
   private final int dimension;
   private final Similarity similarity;
   private final int searchBeamWidth;
   private final VectorValues values;
-  private final VectorSimilarityFunction function;
   private final GraphIndexBuilder builder;
   private final ImmutableGraphIndex graph;
-  private final ThreadLocal<Searcher> searchers;
+  private final ThreadLocal<FrozenGraph.Scratch> scratch = ThreadLocal.withInitial(FrozenGraph.Scratch::new);
   /** The vectors as stored (normalised for COSINE), ordinal * dimension; replaced when it grows. */
   private volatile float[] flat;
+  /** The graph as last frozen; ordinals at and above its size are the tail. */
+  private volatile FrozenGraph frozen = FrozenGraph.EMPTY;
+  /** The number of ordinals linked into JVector's graph; written under the store's link lock. */
+  private int linked;
 
   JVectorIndex(int dimension, Similarity similarity, int maxDegree, int buildBeamWidth, int searchBeamWidth) {
     this.dimension = dimension;
@@ -74,9 +71,7 @@ final class JVectorIndex implements NeighbourIndex {
     this.builder = new GraphIndexBuilder(BuildScoreProvider.randomAccessScoreProvider(values, fn), dimension,
         maxDegree, buildBeamWidth, 1.2f, 1.2f, true);
     this.graph = builder.getGraph();
-    this.function = fn;
     this.flat = new float[1024 * dimension];
-    this.searchers = ThreadLocal.withInitial(() -> new Searcher(this));
   }
 
   @Override
@@ -101,6 +96,16 @@ final class JVectorIndex implements NeighbourIndex {
         builder.addGraphNode(o, values.getVector(o));
       }
     }
+    linked = Math.max(linked, to);
+    int frozenSize = frozen.size();
+    if (linked - frozenSize > tailLimit(frozenSize)) {
+      frozen = freeze(linked);
+    }
+  }
+
+  /** The most ordinals a search scans after the graph before the graph is frozen again. */
+  static int tailLimit(int frozenSize) {
+    return Math.max(256, Math.min(2_048, frozenSize / 512));
   }
 
   @Override
@@ -112,28 +117,119 @@ final class JVectorIndex implements NeighbourIndex {
 
   @Override
   public int search(float[] query, Visibility visibility, int[] out) {
-    if (graph.size(0) == 0) {
-      return 0;
-    }
-    Searcher s = searchers.get();
-    s.prepare(query, flat, visibility);
-    try {
-      s.graphSearcher.setView(graph.getView());
-      int k = out.length;
-      SearchResult result = s.graphSearcher.search(s.provider, k, Math.max(k, searchBeamWidth), 0f, 0f, s);
-      SearchResult.NodeScore[] nodes = result.getNodes();
-      int n = Math.min(k, nodes.length);
-      for (int i = 0; i < n; i++) {
-        out[i] = nodes[i].node;
+    FrozenGraph g = frozen;
+    float[] f = flat;
+    FrozenGraph.Scratch s = scratch.get();
+    float[] q = s.query(dimension);
+    if (similarity == Similarity.COSINE) {
+      float norm = Vectors.norm(query);
+      float scale = norm > 0 ? 1 / norm : 0;
+      for (int i = 0; i < q.length; i++) {
+        q[i] = query[i] * scale;
       }
-      return n;
+    } else {
+      System.arraycopy(query, 0, q, 0, q.length);
+    }
+    return g.search(q, visibility, f, visibility.size(), Math.max(out.length, searchBeamWidth), s, out);
+  }
+
+  /** Copies JVector's graph over ordinals [0, n), all linked, into a FrozenGraph. Called under the link lock. */
+  private FrozenGraph freeze(int n) {
+    long start = System.nanoTime();
+    ImmutableGraphIndex.View view = graph.getView();
+    try {
+      ImmutableGraphIndex.NodeAtLevel top = view.entryNode();
+      if (top == null || top.node < 0 || top.node >= n) {
+        return frozen;
+      }
+      int[] offsets = new int[n + 1];
+      int[] edges = new int[Math.max(16, n * graph.getDegree(0))];
+      int e = 0;
+      for (int o = 0; o < n; o++) {
+        offsets[o] = e;
+        if (!view.contains(0, o)) {
+          continue;
+        }
+        NodesIterator it = view.getNeighborsIterator(0, o);
+        if (e + it.size() > edges.length) {
+          edges = Arrays.copyOf(edges, Math.max(e + it.size(), edges.length + (edges.length >> 1)));
+        }
+        while (it.hasNext()) {
+          int m = it.nextInt();
+          if (m >= 0 && m < n) {
+            edges[e++] = m;
+          }
+        }
+      }
+      offsets[n] = e;
+      int topLevel = top.level;
+      int[] upperSlot = null;
+      int[][] upperOffsets = new int[topLevel][];
+      int[][] upperEdges = new int[topLevel][];
+      if (topLevel > 0) {
+        upperSlot = new int[n];
+        Arrays.fill(upperSlot, -1);
+        int[] slotNode = new int[64];
+        int slots = 0;
+        for (int level = 1; level <= topLevel; level++) {
+          NodesIterator it = graph.getNodes(level);
+          while (it.hasNext()) {
+            int node = it.nextInt();
+            if (node >= 0 && node < n && upperSlot[node] < 0) {
+              if (slots == slotNode.length) {
+                slotNode = Arrays.copyOf(slotNode, slots * 2);
+              }
+              upperSlot[node] = slots;
+              slotNode[slots++] = node;
+            }
+          }
+        }
+        for (int level = 1; level <= topLevel; level++) {
+          int[] offs = new int[slots + 1];
+          int[] es = new int[Math.max(16, slots * 4)];
+          int x = 0;
+          for (int slot = 0; slot < slots; slot++) {
+            offs[slot] = x;
+            int node = slotNode[slot];
+            if (!view.contains(level, node)) {
+              continue;
+            }
+            NodesIterator it = view.getNeighborsIterator(level, node);
+            if (x + it.size() > es.length) {
+              es = Arrays.copyOf(es, Math.max(x + it.size(), es.length * 2));
+            }
+            while (it.hasNext()) {
+              int m = it.nextInt();
+              if (m >= 0 && m < n && upperSlot[m] >= 0) {
+                es[x++] = m;
+              }
+            }
+          }
+          offs[slots] = x;
+          upperOffsets[level - 1] = offs;
+          upperEdges[level - 1] = Arrays.copyOf(es, x);
+        }
+        if (upperSlot[top.node] < 0) {
+          topLevel = 0;
+        }
+      }
+      FrozenGraph g = new FrozenGraph(n, dimension, similarity == Similarity.L2, flat, offsets,
+          Arrays.copyOf(edges, e), top.node, topLevel, upperSlot, upperOffsets, upperEdges);
+      LOG.debug("froze the graph of {} ordinals ({} levels, {} bytes of edges) in {} ms", n, topLevel + 1,
+          g.edgeBytes(), (System.nanoTime() - start) / 1_000_000);
+      return g;
     } finally {
-      s.release();
+      try {
+        view.close();
+      } catch (IOException e) {
+        LOG.warn("closing a JVector graph view failed", e);
+      }
     }
   }
 
   @Override
   public void close() {
+    frozen = FrozenGraph.EMPTY;
     try {
       builder.close();
     } catch (IOException | RuntimeException e) {
@@ -141,97 +237,13 @@ final class JVectorIndex implements NeighbourIndex {
     }
   }
 
-  int dimension() {
-    return dimension;
+  /** The number of ordinals in the graph as last frozen; the ones after it are scanned as the tail. */
+  int frozenSize() {
+    return frozen.size();
   }
 
-  /**
-   * One thread's search state, reused from search to search: the graph searcher, the query, the score function
-   * over the query and the visibility filter (this object, as JVector's Bits).
-   */
-  private static final class Searcher implements Bits, ScoreFunction.ExactScoreFunction {
-    final GraphSearcher graphSearcher;
-    final DefaultSearchScoreProvider provider;
-    private final float[] query;
-    private final VectorFloat<?> queryVector;
-    private final boolean l2;
-    private float[] data;
-    private Visibility visibility;
-
-    Searcher(JVectorIndex index) {
-      this.graphSearcher = new GraphSearcher(index.graph);
-      this.query = new float[index.dimension];
-      this.queryVector = VTS.createFloatVector(index.dimension);
-      this.l2 = index.similarity == Similarity.L2;
-      this.provider = SCALAR ? new DefaultSearchScoreProvider(this)
-          : DefaultSearchScoreProvider.exact(queryVector, index.function, index.values);
-    }
-
-    /** Copies the query in (normalised for COSINE) and points the score function and the filter at this search. */
-    void prepare(float[] q, float[] flat, Visibility vis) {
-      float scale = 1;
-      if (!l2) {
-        float norm = Vectors.norm(q);
-        scale = norm > 0 ? 1 / norm : 0;
-      }
-      for (int i = 0; i < query.length; i++) {
-        float x = l2 ? q[i] : q[i] * scale;
-        query[i] = x;
-        queryVector.set(i, x);
-      }
-      this.data = flat;
-      this.visibility = vis;
-    }
-
-    /** Drops the references to the store's arrays, so that an idle thread does not keep old ones alive. */
-    void release() {
-      this.data = null;
-      this.visibility = null;
-    }
-
-    @Override
-    public boolean get(int ordinal) {
-      return visibility.test(ordinal);
-    }
-
-    @Override
-    public float similarityTo(int node) {
-      final float[] q = query;
-      final float[] d = data;
-      final int dim = q.length;
-      final int blocked = dim & ~7;
-      int base = node * dim;
-      float s = 0;
-      int i = 0;
-      if (l2) {
-        for (; i < blocked; i += 8) {
-          int j = base + i;
-          float a0 = q[i] - d[j];
-          float a1 = q[i + 1] - d[j + 1];
-          float a2 = q[i + 2] - d[j + 2];
-          float a3 = q[i + 3] - d[j + 3];
-          float a4 = q[i + 4] - d[j + 4];
-          float a5 = q[i + 5] - d[j + 5];
-          float a6 = q[i + 6] - d[j + 6];
-          float a7 = q[i + 7] - d[j + 7];
-          s += ((a0 * a0 + a1 * a1) + (a2 * a2 + a3 * a3)) + ((a4 * a4 + a5 * a5) + (a6 * a6 + a7 * a7));
-        }
-        for (; i < dim; i++) {
-          float a = q[i] - d[base + i];
-          s += a * a;
-        }
-        return 1 / (1 + s);
-      }
-      for (; i < blocked; i += 8) {
-        int j = base + i;
-        s += ((q[i] * d[j] + q[i + 1] * d[j + 1]) + (q[i + 2] * d[j + 2] + q[i + 3] * d[j + 3]))
-            + ((q[i + 4] * d[j + 4] + q[i + 5] * d[j + 5]) + (q[i + 6] * d[j + 6] + q[i + 7] * d[j + 7]));
-      }
-      for (; i < dim; i++) {
-        s += q[i] * d[base + i];
-      }
-      return (1 + s) / 2;
-    }
+  int dimension() {
+    return dimension;
   }
 
   /** The vectors, by ordinal, readable by JVector's threads while the store appends. */

@@ -29,11 +29,16 @@ interface NeighbourIndex {
   /** Releases what the index holds; never throws. */
   void close();
 
-  /** Which ordinals a search may return: those added, not removed, and labelled no later than its instant. */
+  /**
+   * Which ordinals a search may return: those added, not removed, and labelled no later than its instant. When
+   * the caller knows that every added ordinal is visible (nothing removed, every label at or before the instant,
+   * the usual case when scoring live traffic), the test reads no per-ordinal state.
+   */
   final class Visibility {
     private final long[] visibleFrom;
     private final int size;
     private final long asOf;
+    private final boolean all;
 
     /**
      * @param visibleFrom per ordinal, the label time in epoch nanoseconds, {@code Long.MAX_VALUE} once removed
@@ -41,13 +46,21 @@ interface NeighbourIndex {
      * @param asOf the search's instant in epoch nanoseconds
      */
     Visibility(long[] visibleFrom, int size, long asOf) {
+      this(visibleFrom, size, asOf, false);
+    }
+
+    /**
+     * @param all whether every ordinal below size is known to be visible at asOf
+     */
+    Visibility(long[] visibleFrom, int size, long asOf, boolean all) {
       this.visibleFrom = visibleFrom;
       this.size = size;
       this.asOf = asOf;
+      this.all = all;
     }
 
     boolean test(int ordinal) {
-      return ordinal >= 0 && ordinal < size && visibleFrom[ordinal] <= asOf;
+      return ordinal >= 0 && ordinal < size && (all || visibleFrom[ordinal] <= asOf);
     }
 
     int size() {

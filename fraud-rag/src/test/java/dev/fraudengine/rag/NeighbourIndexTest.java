@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -85,6 +86,148 @@ class NeighbourIndexTest {
       approximate.close();
       exact.close();
     }
+  }
+
+  @ParameterizedTest
+  @CsvSource({"L2", "COSINE"})
+  void approximateSearch_casesAddedAfterFreeze_foundAtOnceAndAfterRefreeze(Similarity similarity) {
+    long seed = 314L;
+    System.out.println("approximateSearch_casesAddedAfterFreeze_foundAtOnceAndAfterRefreeze seed=" + seed);
+    SplittableRandom r = new SplittableRandom(seed);
+    int dim = 12;
+    int first = 1_500;
+    int total = first + 100 + 300;
+    JVectorIndex index = new JVectorIndex(dim, similarity, 16, 100, 40);
+    try {
+      float[][] rows = new float[total][];
+      long[] visibleFrom = new long[total];
+      for (int o = 0; o < first; o++) {
+        rows[o] = gaussian(r, dim);
+        index.add(o, rows[o]);
+      }
+      index.link(0, first);
+      assertThat(index.frozenSize()).isEqualTo(first);
+
+      // added, not yet linked: scanned as the tail
+      for (int o = first; o < first + 100; o++) {
+        rows[o] = gaussian(r, dim);
+        index.add(o, rows[o]);
+      }
+      assertNearestIsItself(index, rows, first, first + 100, visibleFrom);
+      // linked, fewer than the tail limit: still the tail
+      index.link(first, first + 100);
+      assertThat(index.frozenSize()).isEqualTo(first);
+      assertNearestIsItself(index, rows, first, first + 100, visibleFrom);
+      // past the tail limit: frozen again, found through the graph
+      for (int o = first + 100; o < total; o++) {
+        rows[o] = gaussian(r, dim);
+        index.add(o, rows[o]);
+      }
+      index.link(first + 100, total);
+      assertThat(total - first).isGreaterThan(JVectorIndex.tailLimit(first));
+      assertThat(index.frozenSize()).isEqualTo(total);
+      assertNearestIsItself(index, rows, 0, total, visibleFrom);
+    } finally {
+      index.close();
+    }
+  }
+
+  private static void assertNearestIsItself(JVectorIndex index, float[][] rows, int from, int to, long[] visibleFrom) {
+    NeighbourIndex.Visibility vis = new NeighbourIndex.Visibility(visibleFrom, to, 0);
+    int misses = 0;
+    for (int o = from; o < to; o++) {
+      int[] out = new int[3];
+      int n = index.search(rows[o], vis, out);
+      assertThat(n).isEqualTo(3);
+      if (out[0] != o) {
+        misses++;
+      }
+    }
+    // the tail is scanned exactly; through the graph, a row's own vector is found nearly always
+    assertThat(misses).as("rows [%d, %d) not found first", from, to).isLessThanOrEqualTo((to - from) / 100);
+  }
+
+  @Test
+  void approximateSearch_removedAndLaterLabelledOrdinals_neverReturnedAndRecallKept() {
+    long seed = 2_718L;
+    System.out.println("approximateSearch_removedAndLaterLabelledOrdinals_neverReturnedAndRecallKept seed=" + seed);
+    SplittableRandom r = new SplittableRandom(seed);
+    int dim = 16;
+    int n = 4_000;
+    ExactIndex exact = new ExactIndex(dim, Similarity.L2, 16);
+    JVectorIndex approximate = new JVectorIndex(dim, Similarity.L2, 16, 100, 50);
+    try {
+      long[] visibleFrom = new long[n];
+      for (int o = 0; o < n; o++) {
+        float[] v = gaussian(r, dim);
+        exact.add(o, v);
+        approximate.add(o, v);
+        // a third removed, a third labelled after the searches' instant
+        visibleFrom[o] = o % 3 == 0 ? Long.MAX_VALUE : o % 3 == 1 ? 100 : 5;
+      }
+      approximate.link(0, n);
+      NeighbourIndex.Visibility vis = new NeighbourIndex.Visibility(visibleFrom, n, 50);
+      int hits = 0;
+      for (int q = 0; q < 100; q++) {
+        float[] query = gaussian(r, dim);
+        int[] want = new int[10];
+        int[] got = new int[10];
+        exact.search(query, vis, want);
+        assertThat(approximate.search(query, vis, got)).isEqualTo(10);
+        for (int o : got) {
+          assertThat(o % 3).as("ordinal %d", o).isEqualTo(2);
+        }
+        hits += (int) Arrays.stream(got).filter(o -> Arrays.stream(want).anyMatch(x -> x == o)).count();
+      }
+      assertThat(hits / 1_000.0).isGreaterThanOrEqualTo(0.95);
+    } finally {
+      approximate.close();
+      exact.close();
+    }
+  }
+
+  @Test
+  void frozenGraphKey_randomCostsAndOrdinals_orderByCostThenOrdinalAndRoundTrip() {
+    long seed = 5L;
+    System.out.println("frozenGraphKey_randomCostsAndOrdinals_orderByCostThenOrdinalAndRoundTrip seed=" + seed);
+    SplittableRandom r = new SplittableRandom(seed);
+    float[] special = {0f, -0f, Float.MIN_VALUE, -Float.MIN_VALUE, Float.MAX_VALUE, -Float.MAX_VALUE, 1f, -1f};
+    int n = 2_000;
+    float[] costs = new float[n];
+    int[] ordinals = new int[n];
+    for (int i = 0; i < n; i++) {
+      costs[i] = i < special.length ? special[i] : (float) ((r.nextDouble() - 0.5) * Math.pow(10, r.nextInt(-8, 9)));
+      ordinals[i] = i % 10 == 0 ? 7 : r.nextInt(Integer.MAX_VALUE);
+    }
+    for (int i = 0; i < n; i++) {
+      long a = FrozenGraph.key(costs[i], ordinals[i]);
+      assertThat(FrozenGraph.cost(a)).isEqualTo(costs[i] + 0f);
+      assertThat((int) a).isEqualTo(ordinals[i]);
+      for (int j = 0; j < 50; j++) {
+        int x = r.nextInt(n);
+        long b = FrozenGraph.key(costs[x], ordinals[x]);
+        int expected = Float.compare(costs[i] + 0f, costs[x] + 0f);
+        if (expected == 0) {
+          expected = Integer.compare(ordinals[i], ordinals[x]);
+        }
+        assertThat(Integer.signum(Long.compare(a, b))).as("%s/%d vs %s/%d", costs[i], ordinals[i], costs[x],
+            ordinals[x]).isEqualTo(Integer.signum(expected));
+      }
+    }
+  }
+
+  @Test
+  void visibility_everyOrdinalVisible_stillRefusesOrdinalsOutOfRange() {
+    long[] visibleFrom = {Long.MAX_VALUE, 10};
+    NeighbourIndex.Visibility checked = new NeighbourIndex.Visibility(visibleFrom, 2, 5);
+    NeighbourIndex.Visibility all = new NeighbourIndex.Visibility(visibleFrom, 2, 5, true);
+
+    assertThat(checked.test(0)).isFalse();
+    assertThat(checked.test(1)).isFalse();
+    assertThat(all.test(0)).isTrue();
+    assertThat(all.test(1)).isTrue();
+    assertThat(all.test(2)).isFalse();
+    assertThat(all.test(-1)).isFalse();
   }
 
   /** A plain full scan in double precision: best first, ties by the lower ordinal. */
