@@ -1,6 +1,7 @@
 package dev.fraudengine.models;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.fraudengine.core.FeatureContribution;
@@ -121,6 +122,18 @@ class XGBoostParityTest {
     System.out.printf("TreeSHAP parity: %d rows, max |java - predictContrib| = %.3g, %.1f us a row%n",
         rows, maxError, micros);
     assertThat(maxError).isLessThanOrEqualTo(1e-5);
+  }
+
+  @Test
+  void scoreExplained_everyRow_equalsScoreAndExplain() {
+    for (int r = 0; r < 2_000; r++) {
+      dev.fraudengine.core.ExplainedScore e = model.scoreExplained(test.x[r], 3);
+      assertThat(e.score()).as("row %d", r).isCloseTo(model.score(test.x[r]), within(1e-12));
+      assertThat(e.contributions()).as("row %d", r).isEqualTo(model.explain(test.x[r], 3));
+    }
+    assertThat(model.scoreExplained(test.x[0], 0).contributions()).isEmpty();
+    assertThatThrownBy(() -> model.scoreExplained(test.x[0], -1)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("limit");
   }
 
   @Test
