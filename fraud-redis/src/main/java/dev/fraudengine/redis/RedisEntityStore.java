@@ -83,7 +83,8 @@ public final class RedisEntityStore implements EntityStore {
     this.timeoutNanos = b.timeout.toNanos();
     this.ttlMillis = b.ttl == null ? 0 : b.ttl.toMillis();
     RedisURI uri = RedisURI.create(b.uri);
-    uri.setTimeout(b.timeout);
+    // The handshake (and each reconnect's) and the script loading get the connect timeout; calls get the timeout.
+    uri.setTimeout(b.connectTimeout);
     this.resources = ClientResources.builder()
         .reconnectDelay(Delay.exponential(Duration.ofMillis(10), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
         .build();
@@ -91,14 +92,15 @@ public final class RedisEntityStore implements EntityStore {
     client.setOptions(ClientOptions.builder()
         .autoReconnect(true)
         .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-        .timeoutOptions(TimeoutOptions.enabled(b.timeout))
+        .timeoutOptions(TimeoutOptions.enabled())
         .build());
     StatefulRedisConnection<String, String> c = null;
     try {
       c = client.connect();
       this.connection = c;
       this.redis = c.async();
-      this.shas = loadScripts();
+      this.shas = loadScripts(b.connectTimeout.toNanos());
+      c.setTimeout(b.timeout);
     } catch (RuntimeException e) {
       if (c != null) {
         c.close();
@@ -119,20 +121,28 @@ public final class RedisEntityStore implements EntityStore {
   }
 
   private Shas loadScripts() {
-    return new Shas(await(redis.scriptLoad(Scripts.RECORD)), await(redis.scriptLoad(Scripts.LABEL)),
-        await(redis.scriptLoad(Scripts.INDEX)));
+    return loadScripts(timeoutNanos);
+  }
+
+  private Shas loadScripts(long waitNanos) {
+    return new Shas(await(redis.scriptLoad(Scripts.RECORD), waitNanos),
+        await(redis.scriptLoad(Scripts.LABEL), waitNanos), await(redis.scriptLoad(Scripts.INDEX), waitNanos));
   }
 
   private <T> T await(RedisFuture<T> f) {
+    return await(f, timeoutNanos);
+  }
+
+  private <T> T await(RedisFuture<T> f, long waitNanos) {
     try {
-      return f.get(timeoutNanos, TimeUnit.NANOSECONDS);
+      return f.get(waitNanos, TimeUnit.NANOSECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new RedisException("interrupted", e);
     } catch (ExecutionException e) {
       throw e.getCause() instanceof RuntimeException r ? r : new RedisException(e.getCause());
     } catch (TimeoutException e) {
-      throw new RedisException("no answer within " + Duration.ofNanos(timeoutNanos), e);
+      throw new RedisException("no answer within " + Duration.ofNanos(waitNanos), e);
     }
   }
 
@@ -318,6 +328,7 @@ public final class RedisEntityStore implements EntityStore {
   public static final class Builder {
     private String uri = "redis://localhost:6379";
     private Duration timeout = Duration.ofMillis(50);
+    private Duration connectTimeout = Duration.ofSeconds(5);
     private String keyPrefix = "fraud:";
     private Duration ttl;
 
@@ -362,6 +373,25 @@ public final class RedisEntityStore implements EntityStore {
     }
 
     /**
+     * Sets how long connecting (and each reconnect's handshake) and loading the scripts at start may take: a
+     * start-up cost paid once, which should not fail on a call-sized timeout. Default 5 s.
+     *
+     * @param connectTimeout in (0, 1 minute]
+     * @return this builder
+     * @throws IllegalArgumentException if out of range
+     * @throws NullPointerException if {@code null}
+     */
+    public Builder connectTimeout(Duration connectTimeout) {
+      Objects.requireNonNull(connectTimeout, "connectTimeout");
+      if (connectTimeout.isNegative() || connectTimeout.isZero()
+          || connectTimeout.compareTo(Duration.ofMinutes(1)) > 0) {
+        throw new IllegalArgumentException("connectTimeout must be in (0, 1 minute], but was " + connectTimeout);
+      }
+      this.connectTimeout = connectTimeout;
+      return this;
+    }
+
+    /**
      * Sets the prefix of every key the store writes, to share a server with other data. Default {@code fraud:}.
      *
      * @param keyPrefix not blank
@@ -400,7 +430,7 @@ public final class RedisEntityStore implements EntityStore {
      *
      * @return a connected, thread-safe store
      * @throws FraudEngineException with {@link ErrorCode#FEATURE_STATE_FAILED} if the server cannot be reached
-     *     within the timeout
+     *     within the connect timeout
      */
     public RedisEntityStore build() {
       return new RedisEntityStore(this);

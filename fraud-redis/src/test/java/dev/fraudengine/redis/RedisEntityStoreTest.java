@@ -73,6 +73,10 @@ class RedisEntityStoreTest {
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("timeout");
     assertThatThrownBy(() -> RedisEntityStore.builder().timeout(Duration.ofMinutes(2)))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("timeout");
+    assertThatThrownBy(() -> RedisEntityStore.builder().connectTimeout(Duration.ofMillis(-1)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("connectTimeout");
+    assertThatThrownBy(() -> RedisEntityStore.builder().connectTimeout(Duration.ofMinutes(2)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("connectTimeout");
   }
 
   @Test
