@@ -17,6 +17,11 @@ import java.util.Objects;
  * first-seen, time-since-last and geo features compare the transaction with the entity's <em>history</em> and
  * never include it. Label-delayed features never include it (its label is not known yet).
  *
+ * <p><b>Sums.</b> Amount sums, means, deviations and ratios are exact for amounts that are whole ten-thousandths
+ * (decimal money amounts): such amounts are summed as integers, so a window's sum is the double nearest its exact
+ * decimal sum, whatever order its transactions came in. A window holding any other amount sums its doubles in
+ * event-time order.
+ *
  * <p><b>Missing values.</b> A feature that is undefined for a transaction (the mean of an empty window, the risk of
  * an empty delayed window, the entity's key absent from the transaction, no earlier located transaction) is
  * {@code NaN}, or the value given to {@link #orElse(double)}.

@@ -11,10 +11,11 @@ import java.util.Map;
  * order, within the allowed lateness) and dropped once no label-delayed window can reach them any more
  * (time <= watermark - retention), or, oldest first, beyond a size bound (counted).
  *
- * Layout, for no object per transaction: the entries are a ring buffer of parallel columns (id, time, id hash, and
+ * Layout, for no object per transaction: the entries are a ring buffer of parallel columns (id; time and hashes;
  * per label-keeping entity its key and state), oldest at `first`; an open-addressing table (linear probing on the
  * id's String hash, at most half full, backward-shift deletion as in Knuth, TAOCP vol. 3, 6.4, Algorithm R) maps an
- * id to its ring slot. Both double when full. A second put of an id updates its entry in place, keeping its place
+ * id to its ring slot. A table cell holds the id's hash beside the slot, so that probing, inserting and removing
+ * read no cold id string and no other column (a lookup touches few cache lines). Both double when full. A second put of an id updates its entry in place, keeping its place
  * in arrival order (as a LinkedHashMap would).
  *
  * Thread-safe: one lock; each operation is O(1) amortized.
@@ -36,14 +37,14 @@ final class LabelIndex {
   private final long retention;
   private final long maxEntries;
   private String[] ids;
-  private long[] times;
-  private int[] hashes;
+  /** Per ring slot, two longs: the event time, then the id's table hash (high half) and the id hash (low half). */
+  private long[] rows;
   private String[] keys;
   private EntityState[] states;
   private int first;
   private int size;
-  /** Ring slot + 1 per table cell, 0 for empty. */
-  private int[] table;
+  /** Per table cell: the id's table hash (high half) and its ring slot + 1 (low half); 0 for an empty cell. */
+  private long[] table;
   private long evicted;
 
   /**
@@ -61,11 +62,10 @@ final class LabelIndex {
 
   private void allocate(int capacity) {
     ids = new String[capacity];
-    times = new long[capacity];
-    hashes = new int[capacity];
+    rows = new long[2 * capacity];
     keys = new String[capacity * groups];
     states = new EntityState[capacity * groups];
-    table = new int[2 * capacity];
+    table = new long[2 * capacity];
     first = 0;
     size = 0;
   }
@@ -74,25 +74,16 @@ final class LabelIndex {
    * Remembers a transaction: its keys and recorded states are read from the pipeline's per-transaction arrays.
    */
   synchronized void put(String id, long time, int txHash, String[] allKeys, EntityState[] recorded, long watermark) {
-    int slot = find(id);
-    if (slot < 0) {
-      if (size == ids.length) {
-        grow();
-      }
-      slot = (first + size) & (ids.length - 1);
-      ids[slot] = id;
-      size++;
-      insert(id, slot);
-    }
-    times[slot] = time;
-    hashes[slot] = txHash;
+    int slot = slotFor(id);
+    rows[2 * slot] = time;
+    rows[2 * slot + 1] = (rows[2 * slot + 1] & 0xFFFF_FFFF_0000_0000L) | (txHash & 0xFFFF_FFFFL);
     for (int j = 0; j < groups; j++) {
       keys[slot * groups + j] = allKeys[keyIndex[j]];
       states[slot * groups + j] = recorded[groupIndex[j]];
     }
     long cutoff = watermark - retention;
     while (size > 0) {
-      if (times[first] <= cutoff) {
+      if (rows[2 * first] <= cutoff) {
         removeOldest();
       } else if (size > maxEntries) {
         removeOldest();
@@ -104,22 +95,31 @@ final class LabelIndex {
   }
 
   private void putEntry(String id, Entry e) {
-    int slot = find(id);
-    if (slot < 0) {
-      if (size == ids.length) {
-        grow();
-      }
-      slot = (first + size) & (ids.length - 1);
-      ids[slot] = id;
-      size++;
-      insert(id, slot);
-    }
-    times[slot] = e.time();
-    hashes[slot] = e.txHash();
+    int slot = slotFor(id);
+    rows[2 * slot] = e.time();
+    rows[2 * slot + 1] = (rows[2 * slot + 1] & 0xFFFF_FFFF_0000_0000L) | (e.txHash() & 0xFFFF_FFFFL);
     for (int j = 0; j < groups; j++) {
       keys[slot * groups + j] = j < e.keys().length ? e.keys()[j] : null;
       states[slot * groups + j] = e.states() != null && j < e.states().length ? e.states()[j] : null;
     }
+  }
+
+  /** The ring slot of {@code id}: its own if present (keeping its place), else a new one at the tail. */
+  private int slotFor(String id) {
+    int slot = find(id);
+    if (slot >= 0) {
+      return slot;
+    }
+    if (size == ids.length) {
+      grow();
+    }
+    slot = (first + size) & (ids.length - 1);
+    ids[slot] = id;
+    size++;
+    int h = mix(id);
+    rows[2 * slot + 1] = (long) h << 32;
+    insert(h, slot);
+    return slot;
   }
 
   private static int mix(String id) {
@@ -127,37 +127,42 @@ final class LabelIndex {
     return h ^ (h >>> 16);
   }
 
-  /** The ring slot of {@code id}, or -1. */
+  /** The ring slot of {@code id}, or -1. Probing compares table hashes and reads no other id than a match. */
   private int find(String id) {
+    int h = mix(id);
     int mask = table.length - 1;
-    for (int i = mix(id) & mask; table[i] != 0; i = (i + 1) & mask) {
-      String other = ids[table[i] - 1];
-      if (other == id || other.equals(id)) {
-        return table[i] - 1;
+    for (int i = h & mask; table[i] != 0; i = (i + 1) & mask) {
+      long cell = table[i];
+      if ((int) (cell >>> 32) == h) {
+        int slot = (int) cell - 1;
+        String other = ids[slot];
+        if (other == id || other.equals(id)) {
+          return slot;
+        }
       }
     }
     return -1;
   }
 
-  private void insert(String id, int slot) {
+  private void insert(int h, int slot) {
     int mask = table.length - 1;
-    int i = mix(id) & mask;
+    int i = h & mask;
     while (table[i] != 0) {
       i = (i + 1) & mask;
     }
-    table[i] = slot + 1;
+    table[i] = ((long) h << 32) | (slot + 1);
   }
 
   private void removeOldest() {
     int slot = first;
     int mask = table.length - 1;
-    int i = mix(ids[slot]) & mask;
-    while (table[i] != slot + 1) {
+    int i = (int) (rows[2 * slot + 1] >>> 32) & mask;
+    while ((int) table[i] != slot + 1) {
       i = (i + 1) & mask;
     }
     int hole = i;
     for (int j = (hole + 1) & mask; table[j] != 0; j = (j + 1) & mask) {
-      int home = mix(ids[table[j] - 1]) & mask;
+      int home = (int) (table[j] >>> 32) & mask;
       if (((j - home) & mask) >= ((j - hole) & mask)) {
         table[hole] = table[j];
         hole = j;
@@ -175,8 +180,7 @@ final class LabelIndex {
 
   private void grow() {
     String[] oldIds = ids;
-    long[] oldTimes = times;
-    int[] oldHashes = hashes;
+    long[] oldRows = rows;
     String[] oldKeys = keys;
     EntityState[] oldStates = states;
     int oldFirst = first;
@@ -186,18 +190,24 @@ final class LabelIndex {
     for (int x = 0; x < n; x++) {
       int from = (oldFirst + x) & mask;
       ids[x] = oldIds[from];
-      times[x] = oldTimes[from];
-      hashes[x] = oldHashes[from];
+      rows[2 * x] = oldRows[2 * from];
+      rows[2 * x + 1] = oldRows[2 * from + 1];
       System.arraycopy(oldKeys, from * groups, keys, x * groups, groups);
       System.arraycopy(oldStates, from * groups, states, x * groups, groups);
-      insert(ids[x], x);
+      insert((int) (rows[2 * x + 1] >>> 32), x);
     }
     size = n;
   }
 
+  /** The entry of {@code id} without its keys (what feedback needs), or {@code null}. */
   synchronized Entry get(String id) {
     int slot = find(id);
-    return slot < 0 ? null : entry(slot);
+    if (slot < 0) {
+      return null;
+    }
+    EntityState[] s = new EntityState[groups];
+    System.arraycopy(states, slot * groups, s, 0, groups);
+    return new Entry(rows[2 * slot], (int) rows[2 * slot + 1], null, s);
   }
 
   private Entry entry(int slot) {
@@ -205,7 +215,7 @@ final class LabelIndex {
     EntityState[] s = new EntityState[groups];
     System.arraycopy(keys, slot * groups, k, 0, groups);
     System.arraycopy(states, slot * groups, s, 0, groups);
-    return new Entry(times[slot], hashes[slot], k, s);
+    return new Entry(rows[2 * slot], (int) rows[2 * slot + 1], k, s);
   }
 
   synchronized long evicted() {
@@ -238,6 +248,6 @@ final class LabelIndex {
 
   /** Approximate heap bytes held (the ids' strings aside). */
   synchronized long bytes() {
-    return 5 * 16L + ids.length * (4L + 8 + 4 + 8L * groups) + 4L * table.length;
+    return 5 * 16L + ids.length * (4L + 16 + 8L * groups) + 8L * table.length;
   }
 }

@@ -535,8 +535,9 @@ public final class OnlineFeaturePipeline implements FeaturePipeline {
 
     /**
      * Sets how many events an entity keeps at most; beyond, the oldest are dropped (and counted). Default 10,000.
-     * This also bounds an entity's bytes: an event takes 16 bytes (time, amount), plus 13 with label-delayed
-     * features (id hash, label, label time), 4 per distinct or new-pair key and 8 with geo features.
+     * This also bounds an entity's bytes: an event takes 8 bytes (time, amount; 4 more each when the entity's events
+     * span 49 days or more, or when its amounts are not all whole ten-thousandths under 214,748), plus 13 with
+     * label-delayed features (id hash, label, label time), 4 per distinct or new-pair key and 8 with geo features.
      *
      * @param maxEventsPerEntity in [1, 1,000,000]
      * @return this builder

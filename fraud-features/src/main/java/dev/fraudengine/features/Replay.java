@@ -110,12 +110,13 @@ public final class Replay {
     Objects.requireNonNull(input, "input");
     Objects.requireNonNull(sink, "sink");
     LabelSchedule pending = new LabelSchedule();
+    LabelSchedule.Target target = pipeline::feedback;
     long n = 0;
     Iterator<Labelled> it = input.iterator();
     while (it.hasNext()) {
       Labelled row = Objects.requireNonNull(it.next(), "input element");
       Transaction tx = row.transaction();
-      pending.deliverUpTo(tx.eventTime(), pipeline::feedback);
+      pending.deliverUpTo(tx.eventTime(), target);
       float[] features = pipeline.process(tx);
       if (row.label() != null) {
         Instant at = row.labelTime() != null ? row.labelTime() : tx.eventTime().plus(labelDelay);
@@ -124,7 +125,7 @@ public final class Replay {
       sink.accept(tx, features, row.label());
       n++;
     }
-    pending.deliverUpTo(Instant.MAX, pipeline::feedback);
+    pending.deliverUpTo(Instant.MAX, target);
     return n;
   }
 

@@ -67,6 +67,7 @@ class LabelIndexTest {
     LabelIndex copy = new LabelIndex(new int[] {1}, new int[] {0}, retention, max);
     copy.putAll(entries);
     assertThat(copy.entries()).extracting(Map.Entry::getKey).containsExactlyElementsOf(ref.entries.keySet());
-    assertThat(copy.get(entries.get(0).getKey()).keys()).containsExactly(entries.get(0).getValue().keys());
+    assertThat(copy.entries().get(0).getValue().keys()).containsExactly(entries.get(0).getValue().keys());
+    assertThat(entries).allSatisfy(e -> assertThat(e.getValue().keys()).singleElement().asString().startsWith("k"));
   }
 }

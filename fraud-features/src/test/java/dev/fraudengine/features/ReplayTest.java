@@ -137,6 +137,17 @@ class ReplayTest {
   }
 
   @Test
+  void readFdh_repeatedIds_shareOneStringPerCardAndTerminal() throws IOException {
+    Path file = gz("shared.csv.gz", HEADER + "0,2018-04-01 00:00:31,596,3156,57.16,31,0,0,0\n"
+        + "1,2018-04-01 00:02:10,596,3156,81.51,130,0,1,1\n");
+    try (Stream<Replay.Labelled> rows = Replay.readFdh(file)) {
+      List<Replay.Labelled> list = rows.toList();
+      assertThat(list.get(1).transaction().cardId()).isSameAs(list.get(0).transaction().cardId());
+      assertThat(list.get(1).transaction().terminalId()).isSameAs(list.get(0).transaction().terminalId());
+    }
+  }
+
+  @Test
   void readFdh_badInput_namesLineAndProblem() throws IOException {
     Path noColumn = gz("a.csv.gz", "TRANSACTION_ID,TX_DATETIME\n");
     assertThatThrownBy(() -> Replay.readFdh(noColumn)).isInstanceOf(IllegalArgumentException.class)
