@@ -672,7 +672,7 @@ public final class InMemoryCaseStore implements CaseStore {
     private int legitimateOneIn = 1;
     private int maxDegree = 16;
     private int buildBeamWidth = 100;
-    private int searchBeamWidth = 40;
+    private int searchBeamWidth = 50;
     private Path directory;
     private boolean syncWrites = true;
 
@@ -788,10 +788,12 @@ public final class InMemoryCaseStore implements CaseStore {
 
     /**
      * Sets how many candidates an approximate search collects before it keeps the best k (at least k are always
-     * collected). Default 40: on 100,000 clustered 32-dimensional cases (the benchmark's) with the default degree
-     * it gives a recall@10 of 0.960 to 0.965 against exact search over five builds (the parallel build is not
-     * deterministic), 50 about 0.975, 32 about 0.94; on 100,000 handbook embeddings 40 gives about 1.0. Higher:
-     * better recall, slower searches, in proportion to the nodes visited.
+     * collected). Default 50. Recall@10 against exact search on the benchmark's clustered 32-dimensional cases with
+     * the default degree: at 100,000 cases 0.975 to 0.98 (40: 0.960 to 0.965 over five builds, the parallel build
+     * not being deterministic; 32: about 0.94); at 200,000 cases 0.956 (40: 0.934; 100: 0.993). On 100,000 handbook
+     * embeddings 40 already gives about 1.0. Recall falls as the store grows at a fixed width, so a store of a
+     * million cases needs a width of 100 or more. Higher: better recall, slower searches, in proportion to the
+     * nodes visited.
      *
      * @param width the width, in [1, 1000]
      * @return this builder
