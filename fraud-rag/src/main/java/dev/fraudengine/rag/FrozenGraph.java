@@ -5,11 +5,12 @@ import java.util.Arrays;
 /*
  * An immutable copy of a proximity graph in flat arrays, and the beam search over it.
  *
- * Layout. Ordinals [0, size) are frozen. Level 0 is in compressed sparse rows: the neighbours of node c are
- * edges[offsets[c] .. offsets[c + 1]). The upper levels of the hierarchy (HNSW, Malkov and Yashunin, TPAMI 2018)
- * hold few nodes: each such node has a slot (upperSlot[node], -1 for level-0-only nodes) and level L keeps its own
- * rows by slot. Vectors are the index's row-major float[] (ordinal * dimension), which only ever grows by
- * appending, so the snapshot may share it.
+ * Layout. Ordinals [0, size) are frozen, renumbered as node ids in breadth-first order from the entry node, so that
+ * nodes near in the graph are near in memory (graph reordering, Coleman et al., "Graph Reordering for Cache-Efficient
+ * Near Neighbor Search", NeurIPS 2022); ordinalOf maps an id back. Level 0 is in compressed sparse rows: the
+ * neighbours of node c are edges[offsets[c] .. offsets[c + 1]). The upper levels of the hierarchy (HNSW, Malkov and
+ * Yashunin, TPAMI 2018) hold few nodes: each such node has a slot (upperSlot[id], -1 for level-0-only nodes) and
+ * level L keeps its own rows by slot. The vectors are copied in id order into one row-major float[].
  *
  * Search (Algorithm 2 of the HNSW paper, with a filter): greedy descent through the upper levels from the entry
  * node, then a beam search on level 0 that keeps a min-heap of candidates and a bounded max-heap of the best `ef`
@@ -18,11 +19,12 @@ import java.util.Arrays;
  * scanned exactly and merged into the same heap, so a new case is found at once.
  *
  * Costs are squared L2 distances (L2) or negated dot products of normalised vectors (COSINE), compared as longs:
- * the cost's float bits made order-preserving in the high half and the ordinal in the low half, so heaps hold
- * primitives and ties go to the lower ordinal. An L2 cost is computed 8 values at a time summed as a tree and is
- * abandoned once it exceeds the current ef-th best (it could enter neither heap). Per thread, a Scratch holds the
- * visited marks (an epoch per node, so nothing is cleared between searches) and the heaps; a search allocates
- * nothing.
+ * the cost's float bits made order-preserving in the high half and the node id (an ordinal in the tail) in the low
+ * half, so heaps hold primitives and ties are broken the same way every time. An L2 cost is computed 8 values at a time summed as a tree and is
+ * abandoned once it exceeds the current ef-th best (it could enter neither heap). Expanding a node first marks its
+ * unvisited neighbours and reads one value of each one's row, so that their cache misses overlap, then scores them.
+ * Per thread, a Scratch holds the visited marks (an epoch per node, so nothing is cleared between searches) and the
+ * heaps; a search allocates nothing.
  */
 final class FrozenGraph {
   /** A graph of nothing: every ordinal is in the tail. */

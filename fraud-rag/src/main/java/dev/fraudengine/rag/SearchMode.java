@@ -5,14 +5,16 @@ package dev.fraudengine.rag;
  */
 public enum SearchMode {
   /**
-   * Exact search: a linear scan over a flat {@code float[]} of all vectors. Always correct; cost grows linearly
-   * with the number of cases (about 0.3 ms at 100,000 cases of 32 dimensions on one core).
+   * Exact search: a linear scan of all vectors, stored by groups of 8 dimensions, that abandons a case once it is
+   * farther than the k-th best so far (L2). Always correct; cost grows linearly with the number of cases (well under
+   * 1 ms at 100,000 cases of 32 dimensions on one core).
    */
   EXACT,
   /**
-   * Approximate search over a JVector graph index (a DiskANN-style proximity graph with an HNSW-style hierarchy):
-   * cost grows about logarithmically with the number of cases; recall@10 is measured at 0.95 or better on the
-   * project's benchmark data, but is not guaranteed for every query.
+   * Approximate search over a proximity graph (DiskANN-style, with an HNSW-style hierarchy) built by JVector and
+   * searched by the store's own beam search over a flat copy: cost grows about logarithmically with the number of
+   * cases; recall@10 is measured at 0.95 or better on the project's benchmark data, but is not guaranteed for every
+   * query.
    */
   APPROXIMATE,
   /**
