@@ -40,11 +40,14 @@ import org.openjdk.jmh.annotations.Warmup;
  *       least 15× faster than XGBoost4J;
  *   <li>{@link #javaExplain()}: {@link GradientBoostedTrees#explain} with the top 5 path attributions, as every
  *       decision asks; target under 5 µs;
- *   <li>{@link #javaShap()}: exact TreeSHAP values of one row, on demand;
+ *   <li>{@link #javaShap()}: exact TreeSHAP values of one row, on demand (the per-leaf tables are built by the
+ *       first call, in warm-up); target faster than {@link #xgboost4jPredictContrib()};
  *   <li>{@link #xgboost4jPredict()}: XGBoost4J's single-row path, {@code Booster.inplace_predict} on one row
  *       (one thread), which skips building a {@code DMatrix};
  *   <li>{@link #xgboost4jDMatrixPredict()}: the common XGBoost4J idiom, a one-row {@code DMatrix} then {@code
- *       predict}.
+ *       predict};
+ *   <li>{@link #xgboost4jPredictContrib()}: XGBoost4J's exact SHAP values of one row, a one-row {@code DMatrix}
+ *       then {@code predictContrib} (one thread, as the booster was trained with {@code nthread} 1).
  * </ul>
  *
  * <p>Data: the model is trained in {@link #setUp()} with XGBoost4J on 20,000 rows from a {@link SplittableRandom}
@@ -57,6 +60,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * ./mvnw -B -q -pl fraud-bench -am package -DskipTests
  * java -jar fraud-bench/target/benchmarks.jar TreeEnsembleBenchmark -f 1 -wi 3 -w 2s -i 5 -r 2s -prof gc
  * }</pre>
+ * {@code javaShap} and {@code xgboost4jPredictContrib} report microseconds, the others nanoseconds.
  * {@code gc.alloc.rate.norm} is the bytes allocated per call.
  */
 @State(Scope.Thread)
@@ -225,6 +229,23 @@ public class TreeEnsembleBenchmark {
   @Benchmark
   public float[][] xgboost4jPredict() throws XGBoostError {
     return booster.inplace_predict(nextRow(), 1, WIDTH, Float.NaN);
+  }
+
+  /**
+   * XGBoost4J's exact SHAP values of one row, through a one-row DMatrix.
+   *
+   * @return the values, one row of width + 1
+   * @throws XGBoostError if XGBoost4J fails
+   */
+  @Benchmark
+  @OutputTimeUnit(TimeUnit.MICROSECONDS)
+  public float[][] xgboost4jPredictContrib() throws XGBoostError {
+    DMatrix m = new DMatrix(nextRow(), 1, WIDTH, Float.NaN);
+    try {
+      return booster.predictContrib(m, 0);
+    } finally {
+      m.dispose();
+    }
   }
 
   /**

@@ -31,7 +31,9 @@ import java.util.Objects;
  * Every fault of a file is found at load and reported with {@link ErrorCode#MODEL_LOAD_FAILED}, the file and the
  * problem.
  *
- * <p><b>Threading.</b> Immutable and thread-safe. {@link #score} and {@link #margin} allocate nothing.
+ * <p><b>Threading.</b> Immutable and thread-safe (the SHAP tables are built once, under a lock, by the first
+ * {@link #shapValues} call). {@link #score} and {@link #margin} allocate nothing once a thread has called them
+ * once (each thread keeps a small working array per model).
  */
 public final class GradientBoostedTrees implements FraudModel {
   /** The name of the XGBoost JSON model file in a model directory. */
@@ -186,7 +188,7 @@ public final class GradientBoostedTrees implements FraudModel {
 
   /**
    * Returns the fraud probability of a feature vector: the logistic function of {@link #margin}. Allocates
-   * nothing.
+   * nothing after the calling thread's first call.
    *
    * @param features the vector, in the model's schema; {@code NaN} marks a missing value
    * @return the probability in [0, 1]
@@ -199,7 +201,8 @@ public final class GradientBoostedTrees implements FraudModel {
 
   /**
    * Returns the model's raw output for a feature vector: the base margin plus one leaf value per tree, in
-   * log-odds. Allocates nothing.
+   * log-odds. Allocates nothing after the calling thread's first call, which creates the thread's working arrays
+   * (a few hundred bytes per model; with a new thread per call, as with virtual threads, every call pays it).
    *
    * @param features the vector, in the model's schema; {@code NaN} marks a missing value
    * @return the margin
@@ -223,7 +226,8 @@ public final class GradientBoostedTrees implements FraudModel {
    * step of the row's path from a node to its child adds the change of the expected value (cover-weighted mean
    * of the leaves below) to the node's split feature. Contributions are in log-odds; together with the model's
    * expected margin they sum to {@link #margin}. Features whose contribution is exactly zero are left out. Costs
-   * one walk of the trees; allocates only the returned list.
+   * one walk of the trees (the change of expected value of every step is precomputed at load); allocates only the
+   * returned list and its contributions.
    *
    * @param features the vector, in the model's schema
    * @param limit the most contributions to return, positive
@@ -294,7 +298,10 @@ public final class GradientBoostedTrees implements FraudModel {
    * Returns exact SHAP values of one vector by TreeSHAP (Lundberg et al., 2018), with node covers as the
    * background distribution, as XGBoost's {@code predictContrib} computes them. The array has the schema's
    * width plus one: one value per feature in schema order, then the bias (the expected margin) last; it sums to
-   * {@link #margin}. Costs O(trees × leaves × depth²); for explanations on demand, not for every decision.
+   * {@link #margin}. For explanations on demand, not for every decision. The first call builds per-leaf tables
+   * (for each leaf, 2^k values for the k distinct features on its path: 32 KB for a full tree of depth 6, kept
+   * for the model's lifetime); a tree whose tables would exceed 8,192 values is computed by Lundberg's Algorithm 2
+   * instead. A call then costs, per leaf, O(k) and allocates only the result.
    *
    * @param features the vector, in the model's schema
    * @return a new array of {@code width + 1} values, in log-odds

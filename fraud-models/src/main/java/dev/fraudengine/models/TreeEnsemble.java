@@ -601,8 +601,10 @@ final class TreeEnsemble {
    * Z_C = prod_{j in C} z_j:
    *   j in C: -v * Z_C * s(H)
    *   j in H: v * (1 - z_j) * Z_C * s(H \ {j})
-   * The table holds v * s(A) for every subset A of F (a bit mask over the path's distinct features), computed once;
-   * a row then costs, per leaf, its mask and k products, instead of Algorithm 2's walk over the whole tree. Whether
+   * The table holds T(A) = v * s(A) * prod_{j in F \ A} z_j for every subset A of F (a bit mask over the path's
+   * distinct features), computed once; then j in C gets -T(H) and j in H gets (1 - z_j) / z_j * T(H \ {j}). A row
+   * costs, per leaf, its mask and one product per distinct feature, instead of Algorithm 2's walk over the tree.
+   * (A tree with a zero cover, where z_j could be 0, keeps Algorithm 2.) Whether
    * a feature is hot decides by bit masks, not branches, which a processor could not predict.
    */
   private static final long ONE_BITS = Double.doubleToRawLongBits(1.0);
@@ -618,7 +620,7 @@ final class TreeEnsemble {
     final int[] pathNode = tb.pathNode;
     final int[] pathCode = tb.pathCode;
     final int[] feature = tb.feature;
-    final double[] zero = tb.zero;
+    final double[] odds = tb.odds;
     final double[] table = tb.table;
     for (int leaf = tb.firstLeaf[t]; leaf < tb.endLeaf[t]; leaf++) {
       int k = tb.leafK[leaf];
@@ -628,16 +630,11 @@ final class TreeEnsemble {
         int code = pathCode[q];
         mask &= ~(((right[pathNode[q]] ^ code) & 1) << (code >>> 1));
       }
-      double zc = 1;
-      for (int j = 0; j < k; j++) {
-        long hot = -((mask >>> j) & 1);
-        zc *= Double.longBitsToDouble((ONE_BITS & hot) | (Double.doubleToRawLongBits(zero[u + j]) & ~hot));
-      }
       int tableStart = tb.leafTable[leaf];
-      long cold = Double.doubleToRawLongBits(-zc * table[tableStart + mask]);
+      long cold = Double.doubleToRawLongBits(-table[tableStart + mask]);
       for (int j = 0; j < k; j++) {
         long hot = -((mask >>> j) & 1);
-        double ifHot = (1 - zero[u + j]) * zc * table[tableStart + (mask ^ (1 << j))];
+        double ifHot = odds[u + j] * table[tableStart + (mask ^ (1 << j))];
         phi[feature[u + j]] += Double.longBitsToDouble((Double.doubleToRawLongBits(ifHot) & hot) | (cold & ~hot));
       }
     }
@@ -660,6 +657,7 @@ final class TreeEnsemble {
     final int[] pathCode;
     final int[] feature;
     final double[] zero;
+    final double[] odds;
     final double[] table;
     /** Every node's split as in the padded layout, (threshold key << 32) | (2 * feature | missing-goes-right). */
     final long[] split;
@@ -692,11 +690,15 @@ final class TreeEnsemble {
       for (int t = 0; t < trees; t++) {
         int end = t + 1 < trees ? e.roots[t + 1] : e.cover.length;
         long size = 0;
+        boolean positive = true;
         int treeLeafCount = 0;
         int treeSteps = 0;
         int treeSlots = 0;
         for (int i = e.roots[t]; i < end; i++) {
-          if (e.isLeaf(i)) {
+          if (!e.isLeaf(i)) {
+            int left = e.nodes[(i << 2) + 2] >>> 1;
+            positive &= e.cover[i] > 0 && e.cover[left] > 0 && e.cover[left + 1] > 0;
+          } else {
             int d = pathTo(parent, i, e.roots[t], onPath);
             k[i] = distinctFeatures(e.nodes, onPath, d);
             size += 1L << k[i];
@@ -705,7 +707,7 @@ final class TreeEnsemble {
             treeSlots += k[i];
           }
         }
-        if (size > TABLE_LIMIT) {
+        if (size > TABLE_LIMIT || !positive) {
           firstLeaf[t] = -1;
           continue;
         }
@@ -723,6 +725,7 @@ final class TreeEnsemble {
       pathCode = new int[pathSteps];
       feature = new int[slots];
       zero = new double[slots];
+      odds = new double[slots];
       table = new double[(int) entries];
       int leaf = 0;
       int[] nodesOnPath = onPath;
@@ -758,6 +761,9 @@ final class TreeEnsemble {
             pathCode[steps + q] = (slot << 1) | (child - (e.nodes[(node << 2) + 2] >>> 1));
           }
           fillTable(table, leafTable[leaf], zero, u, k[i], Float.intBitsToFloat(e.nodes[(i << 2) + 3]));
+          for (int j = 0; j < k[i]; j++) {
+            odds[u + j] = (1 - zero[u + j]) / zero[u + j];
+          }
           leafSlots[leaf + 1] = u + distinct;
           leafPath[leaf + 1] = steps + d;
           leafTable[leaf + 1] = leafTable[leaf] + (1 << k[i]);
@@ -767,7 +773,10 @@ final class TreeEnsemble {
       }
     }
 
-    /** table[start + A] = v * s(A) for every subset A of the k features whose fractions start at zero[u]. */
+    /**
+     * table[start + A] = v * s(A) * prod_{j not in A} z_j for every proper subset A of the k features whose
+     * fractions start at zero[u].
+     */
     private static void fillTable(double[] table, int start, double[] zero, int u, int k, double v) {
       double[] weight = new double[k];
       for (int m = 0; m < k; m++) {
@@ -790,7 +799,13 @@ final class TreeEnsemble {
         for (int m = 0; m <= size; m++) {
           sum += weight[m] * e[size - m];
         }
-        table[start + a] = v * sum;
+        double absent = 1;
+        for (int j = 0; j < k; j++) {
+          if ((a & (1 << j)) == 0) {
+            absent *= zero[u + j];
+          }
+        }
+        table[start + a] = v * sum * absent;
       }
     }
 
