@@ -1,5 +1,6 @@
 package dev.fraudengine.bench;
 
+import dev.fraudengine.core.ExplainedScore;
 import dev.fraudengine.core.FeatureContribution;
 import dev.fraudengine.core.FeatureSchema;
 import dev.fraudengine.models.GradientBoostedTrees;
@@ -38,8 +39,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * <ul>
  *   <li>{@link #javaScore()}: {@link GradientBoostedTrees#score}, the engine's path; target 0 bytes/op and at
  *       least 15× faster than XGBoost4J;
- *   <li>{@link #javaExplain()}: {@link GradientBoostedTrees#explain} with the top 5 path attributions, as every
- *       decision asks; target under 5 µs;
+ *   <li>{@link #javaExplain()}: {@link GradientBoostedTrees#explain} with the top 5 path attributions, in a walk
+ *       of its own; target under 5 µs;
+ *   <li>{@link #javaScoreExplained()}: {@link GradientBoostedTrees#scoreExplained} with the top 3, what the engine
+ *       asks of the model on every decision (score and contributions from one walk);
  *   <li>{@link #javaShap()}: exact TreeSHAP values of one row, on demand (the per-leaf tables are built by the
  *       first call, in warm-up); target faster than {@link #xgboost4jPredictContrib()};
  *   <li>{@link #xgboost4jPredict()}: XGBoost4J's single-row path, {@code Booster.inplace_predict} on one row
@@ -207,6 +210,17 @@ public class TreeEnsembleBenchmark {
   @Benchmark
   public List<FeatureContribution> javaExplain() {
     return model.explain(nextRow(), 5);
+  }
+
+  /**
+   * What the engine asks of the model on every decision: the score and its top 3 path attributions from one walk
+   * ({@code scoreExplained}).
+   *
+   * @return the score and contributions
+   */
+  @Benchmark
+  public ExplainedScore javaScoreExplained() {
+    return model.scoreExplained(nextRow(), 3);
   }
 
   /**
