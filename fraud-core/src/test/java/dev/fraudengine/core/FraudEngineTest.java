@@ -403,17 +403,7 @@ class FraudEngineTest {
   void score_explainedModel_scoresAndExplainsInOneCall() {
     java.util.concurrent.atomic.AtomicInteger fused = new java.util.concurrent.atomic.AtomicInteger();
     java.util.concurrent.atomic.AtomicInteger separate = new java.util.concurrent.atomic.AtomicInteger();
-    FraudModel model = new FraudModel() {
-      @Override
-      public String id() {
-        return "fused";
-      }
-
-      @Override
-      public String version() {
-        return "1";
-      }
-
+    FraudModel model = new TestModels.Base("fused", 0.7) {
       @Override
       public double score(float[] features) {
         separate.incrementAndGet();
@@ -438,22 +428,7 @@ class FraudEngineTest {
 
   @Test
   void score_explanationThrows_keepsScoreWithoutContributions() {
-    FraudModel model = new FraudModel() {
-      @Override
-      public String id() {
-        return "unexplained";
-      }
-
-      @Override
-      public String version() {
-        return "1";
-      }
-
-      @Override
-      public double score(float[] features) {
-        return 0.5;
-      }
-
+    FraudModel model = new TestModels.Base("unexplained", 0.5) {
       @Override
       public List<FeatureContribution> explain(float[] features, int limit) {
         throw new IllegalStateException("no path recorded");
@@ -470,22 +445,7 @@ class FraudEngineTest {
 
   @Test
   void score_explainedScoreOutOfRange_leavesModelOut() {
-    FraudModel model = new FraudModel() {
-      @Override
-      public String id() {
-        return "wild";
-      }
-
-      @Override
-      public String version() {
-        return "1";
-      }
-
-      @Override
-      public double score(float[] features) {
-        return 0.5;
-      }
-
+    FraudModel model = new TestModels.Base("wild", 0.5) {
       @Override
       public ExplainedScore scoreExplained(float[] features, int limit) {
         return new ExplainedScore(1.5, List.of());

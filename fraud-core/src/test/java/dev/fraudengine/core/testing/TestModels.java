@@ -12,6 +12,41 @@ public final class TestModels {
   private TestModels() {}
 
   /**
+   * A model with an id, version {@code test-1} and a constant score, for tests that override one behaviour (a
+   * failing explanation, a fused call) in an anonymous subclass.
+   */
+  public static class Base implements FraudModel {
+    private final String id;
+    private final double score;
+
+    /**
+     * Creates the model.
+     *
+     * @param id its id
+     * @param score what {@link #score} returns
+     */
+    public Base(String id, double score) {
+      this.id = id;
+      this.score = score;
+    }
+
+    @Override
+    public String id() {
+      return id;
+    }
+
+    @Override
+    public String version() {
+      return "test-1";
+    }
+
+    @Override
+    public double score(float[] features) {
+      return score;
+    }
+  }
+
+  /**
    * Returns a model that always gives the same score.
    *
    * @param id its id
