@@ -54,7 +54,7 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code realistic}: the whole engine as a payment service would run it ({@link RealisticEngine}):
  *       {@code standard()} features over the state of a million cards, a 300-tree gradient-boosted model with
  *       explanations, the ONNX autoencoder anomaly model, a case store of 100,000 cases searched approximately, 30 compiled rules; each call scores a
- *       new payment 20 ms after the previous one. Its set-up takes a minute or two.
+ *       new payment one second after the previous one. Its set-up takes a minute or two.
  * </ul>
  * No listeners in any of them, and no case store but in {@code realistic}.
  *

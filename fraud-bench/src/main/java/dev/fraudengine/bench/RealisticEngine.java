@@ -142,7 +142,7 @@ final class RealisticEngine implements AutoCloseable {
     }
   }
 
-  /** The next payment of the traffic, 20 ms after the previous one. */
+  /** The next payment of the traffic, one second after the previous one. */
   Transaction next() {
     return next(random.nextDouble() < 0.02);
   }
