@@ -140,18 +140,7 @@ public final class FeaturePipelines {
    */
   public static List<Feature> handbookPlusFeatures() {
     Duration quarter = Duration.ofDays(90);
-    List<Feature> f = new ArrayList<>();
-    for (Feature h : handbookFeatures()) {
-      f.add(h.name().startsWith("terminal.risk_") ? h.orElse(Double.NaN) : h);
-    }
-    f.add(Feature.hourOfDay());
-    f.add(Feature.count(Entity.CARD, HOUR));
-    f.add(Feature.amountSum(Entity.CARD, HOUR));
-    f.add(Feature.amountSum(Entity.CARD, DAY));
-    f.add(Feature.amountStd(Entity.CARD, MONTH));
-    f.add(Feature.amountMax(Entity.CARD, MONTH));
-    f.add(Feature.amountZScore(Entity.CARD, MONTH));
-    f.add(Feature.amountRatio(Entity.CARD, MONTH));
+    List<Feature> f = cardVelocityAndAmounts();
     f.add(Feature.firstSeen(Entity.CARD));
     f.add(Feature.secondsSinceLast(Entity.CARD));
     f.add(Feature.delayedRisk(Entity.CARD, MONTH, WEEK));
@@ -202,18 +191,7 @@ public final class FeaturePipelines {
    * @return an immutable list of the definitions
    */
   public static List<Feature> standardFeatures() {
-    List<Feature> f = new ArrayList<>();
-    for (Feature h : handbookFeatures()) {
-      f.add(h.name().startsWith("terminal.risk_") ? h.orElse(Double.NaN) : h);
-    }
-    f.add(Feature.hourOfDay());
-    f.add(Feature.count(Entity.CARD, HOUR));
-    f.add(Feature.amountSum(Entity.CARD, HOUR));
-    f.add(Feature.amountSum(Entity.CARD, DAY));
-    f.add(Feature.amountStd(Entity.CARD, MONTH));
-    f.add(Feature.amountMax(Entity.CARD, MONTH));
-    f.add(Feature.amountZScore(Entity.CARD, MONTH));
-    f.add(Feature.amountRatio(Entity.CARD, MONTH));
+    List<Feature> f = cardVelocityAndAmounts();
     f.add(Feature.distinct(Entity.CARD, Entity.DEVICE, MONTH));
     f.add(Feature.distinct(Entity.CARD, Entity.IP, MONTH));
     f.add(Feature.newPair(Entity.CARD, Entity.DEVICE, MONTH));
@@ -229,5 +207,25 @@ public final class FeaturePipelines {
     f.add(Feature.count(Entity.IP, HOUR));
     f.add(Feature.distinct(Entity.IP, Entity.CARD, DAY));
     return List.copyOf(f);
+  }
+
+  /**
+   * The start both richer pipelines share, in schema order: the handbook's 15 with an empty delayed terminal window
+   * as missing, the hour, and the card's 1-hour and 1-day velocity and 30-day amount statistics.
+   */
+  private static List<Feature> cardVelocityAndAmounts() {
+    List<Feature> f = new ArrayList<>();
+    for (Feature h : handbookFeatures()) {
+      f.add(h.name().startsWith("terminal.risk_") ? h.orElse(Double.NaN) : h);
+    }
+    f.add(Feature.hourOfDay());
+    f.add(Feature.count(Entity.CARD, HOUR));
+    f.add(Feature.amountSum(Entity.CARD, HOUR));
+    f.add(Feature.amountSum(Entity.CARD, DAY));
+    f.add(Feature.amountStd(Entity.CARD, MONTH));
+    f.add(Feature.amountMax(Entity.CARD, MONTH));
+    f.add(Feature.amountZScore(Entity.CARD, MONTH));
+    f.add(Feature.amountRatio(Entity.CARD, MONTH));
+    return f;
   }
 }

@@ -272,16 +272,7 @@ final class FrozenGraph {
     float s = 0;
     int i = 0;
     for (; i < blocked; i += 8) {
-      int j = base + i;
-      float a0 = q[i] - d[j];
-      float a1 = q[i + 1] - d[j + 1];
-      float a2 = q[i + 2] - d[j + 2];
-      float a3 = q[i + 3] - d[j + 3];
-      float a4 = q[i + 4] - d[j + 4];
-      float a5 = q[i + 5] - d[j + 5];
-      float a6 = q[i + 6] - d[j + 6];
-      float a7 = q[i + 7] - d[j + 7];
-      s += ((a0 * a0 + a1 * a1) + (a2 * a2 + a3 * a3)) + ((a4 * a4 + a5 * a5) + (a6 * a6 + a7 * a7));
+      s += Vectors.squaredBlock8(q, i, d, base + i);
       if (s > bound) {
         return s;
       }

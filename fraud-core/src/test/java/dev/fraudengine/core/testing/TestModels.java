@@ -54,7 +54,7 @@ public final class TestModels {
    * @return the model
    */
   public static FraudModel constant(String id, double score) {
-    return of(id, f -> score);
+    return new Base(id, score);
   }
 
   /**
@@ -65,17 +65,7 @@ public final class TestModels {
    * @return the model
    */
   public static FraudModel of(String id, ToDoubleFunction<float[]> fn) {
-    return new FraudModel() {
-      @Override
-      public String id() {
-        return id;
-      }
-
-      @Override
-      public String version() {
-        return "test-1";
-      }
-
+    return new Base(id, Double.NaN) {
       @Override
       public double score(float[] features) {
         return fn.applyAsDouble(features);
@@ -92,22 +82,7 @@ public final class TestModels {
    * @return the model
    */
   public static FraudModel explaining(String id, double score, List<FeatureContribution> contributions) {
-    return new FraudModel() {
-      @Override
-      public String id() {
-        return id;
-      }
-
-      @Override
-      public String version() {
-        return "test-1";
-      }
-
-      @Override
-      public double score(float[] features) {
-        return score;
-      }
-
+    return new Base(id, score) {
       @Override
       public List<FeatureContribution> explain(float[] features, int limit) {
         return contributions.subList(0, Math.min(limit, contributions.size()));
