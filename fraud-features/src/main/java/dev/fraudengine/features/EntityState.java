@@ -251,14 +251,15 @@ final class EntityState {
   }
 
   /**
-   * Records an event at its place in time order (after every event at the same time), dropping events at or
+   * Records an event at its place in time order (its other-key column {@code c} gets
+   * {@code keyHashes[otherIndex[c]]}) (after every event at the same time), dropping events at or
    * before {@code newest - retention} and the oldest ones beyond {@code maxEvents}, and keeps the windows'
    * aggregates in step.
    *
    * @return the number of events dropped because of {@code maxEvents}
    */
-  int record(long t, double amt, int hash, int[] otherHashes, double latitude, double longitude, long retention,
-      int maxEvents, Windows windows) {
+  int record(long t, double amt, int hash, int[] keyHashes, int[] otherIndex, double latitude, double longitude,
+      long retention, int maxEvents, Windows windows) {
     firstTime = Math.min(firstTime, t);
     lastTime = Math.max(lastTime, t);
     if (!Double.isNaN(latitude) && t >= lastLocTime) {
@@ -303,7 +304,7 @@ final class EntityState {
       labelTime[pos] = 0;
     }
     for (int i = 0; i < others.length; i++) {
-      others[i][pos] = otherHashes[i];
+      others[i][pos] = keyHashes[otherIndex[i]];
     }
     if (lat != null) {
       lat[pos] = (float) latitude;
@@ -436,6 +437,64 @@ final class EntityState {
       }
     }
     return false;
+  }
+
+  /**
+   * Reads, without the lock, one value from each column a transaction will read or write (the newest event, the
+   * lower bound of every window) and returns their sum: a racy read that only warms the caches before the state
+   * is locked (see CompactEntityMap.prefetch). Every index is checked against the array it reads, whatever a
+   * concurrent writer is doing; nothing is written.
+   */
+  int touch() {
+    int i = head + size - 1;
+    int x = 0;
+    int[] t = itime;
+    int[] w = win;
+    if (w != null) {
+      for (int k = 0; k < w.length; k += 2) {
+        int lo = w[k];
+        if (t != null && lo >= 0 && lo < t.length) {
+          x += t[lo];
+        }
+      }
+    }
+    if (i < 0) {
+      return x;
+    }
+    if (t != null && i < t.length) {
+      x += t[i];
+    }
+    int[] a = iamount;
+    if (a != null && i < a.length) {
+      x += a[i];
+    }
+    long[] c = acc;
+    if (c != null && c.length > 0) {
+      x += (int) c[0];
+    }
+    byte[] l = label;
+    if (l != null && i < l.length) {
+      x += l[i];
+    }
+    int[] h = txHash;
+    if (h != null && i < h.length) {
+      x += h[i];
+    }
+    long[] lt = labelTime;
+    if (lt != null && i < lt.length) {
+      x += (int) lt[i];
+    }
+    for (int[] o : others) {
+      if (o != null && i < o.length) {
+        x += o[i];
+      }
+    }
+    float[] la = lat;
+    float[] lo = lon;
+    if (la != null && lo != null && i < la.length && i < lo.length) {
+      x += Float.floatToRawIntBits(la[i]) + Float.floatToRawIntBits(lo[i]);
+    }
+    return x;
   }
 
   /** Returns the index of the newest located event at or before {@code t}, or -1. */

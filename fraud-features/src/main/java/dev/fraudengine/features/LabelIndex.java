@@ -122,6 +122,23 @@ final class LabelIndex {
     return slot;
   }
 
+  /**
+   * Reads, without the lock, the table cells a {@link #put} of {@code id} will probe first (its own, and the oldest
+   * entry's, which the put may remove) and returns what it read: a racy read that only warms the caches (see
+   * OnlineFeaturePipeline.process). Every index is checked; nothing is written.
+   */
+  long touch(String id) {
+    long[] t = table;
+    long[] r = rows;
+    int f = first;
+    int mask = t.length - 1;
+    long x = t[mix(id) & mask];
+    if (2 * f + 1 < r.length) {
+      x += t[(int) (r[2 * f + 1] >>> 32) & mask];
+    }
+    return x;
+  }
+
   private static int mix(String id) {
     int h = id.hashCode() * 0x9E3779B9;
     return h ^ (h >>> 16);

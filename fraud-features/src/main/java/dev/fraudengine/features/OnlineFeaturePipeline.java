@@ -1,6 +1,5 @@
 package dev.fraudengine.features;
 
-import com.github.benmanes.caffeine.cache.Ticker;
 import dev.fraudengine.core.ErrorCode;
 import dev.fraudengine.core.FeaturePipeline;
 import dev.fraudengine.core.FeatureSchema;
@@ -66,12 +65,15 @@ public final class OnlineFeaturePipeline implements FeaturePipeline {
   private final EntityStore.FailurePolicy failurePolicy;
   private final String namespace;
   private final long labelRetention;
+  private static final long SINK_MARK = 0x5EED_F00D_5EED_F00DL;
+  /** Where the first pass of {@link #process} may leave what it read (racy, never read). */
+  private long sink;
 
   private OnlineFeaturePipeline(Builder b) {
     this.store = b.store;
     this.failurePolicy = b.failurePolicy;
     this.config = new Config(b.maxEntities, b.idleTimeout, b.maxEventsPerEntity, b.allowedLateness,
-        b.maxIndexedTransactions);
+        b.maxIndexedTransactions, b.entityMap);
     this.lateness = b.allowedLateness.toMillis();
     this.pseudonymiser = b.secret == null ? null : new Pseudonymiser(b.secret);
     List<String> names = new ArrayList<>();
@@ -100,11 +102,10 @@ public final class OnlineFeaturePipeline implements FeaturePipeline {
     this.txFeatures = tx.toArray(new Feature[0]);
     this.txPositions = txPos.stream().mapToInt(Integer::intValue).toArray();
     this.keyEntities = keys.toArray(new Entity[0]);
-    Ticker ticker = () -> Math.max(0, watermark.get()) * 1_000_000L;
     List<EntityGroup> gs = new ArrayList<>();
     for (Map.Entry<Entity, List<Feature>> e : byEntity.entrySet()) {
       gs.add(new EntityGroup(e.getKey(), keys.indexOf(e.getKey()), e.getValue(), posByEntity.get(e.getKey()), keys,
-          config, ticker, evictions, droppedEvents));
+          config, watermark::get, evictions, droppedEvents));
     }
     this.groups = gs.toArray(new EntityGroup[0]);
     List<Integer> lg = new ArrayList<>();
@@ -186,13 +187,30 @@ public final class OnlineFeaturePipeline implements FeaturePipeline {
     if (store != null) {
       return processInStore(tx, t, keys, hashes, txHash, out);
     }
+    // Two passes. The first starts, without locking anything, the cache misses of every entity (map slot, state,
+    // its columns) and of the label index: independent loads the CPU overlaps, where one locked pass would take
+    // them one after another (each lock is a full fence). The second computes and records under the locks, on
+    // warm caches (in FeaturePipelineBenchmark, about a seventh less CPU time per transaction).
+    long[] hints = new long[groups.length];
+    long touched = index == null || tx.id() == null ? 0 : index.touch(tx.id());
+    for (int g = 0; g < groups.length; g++) {
+      String key = keys[groups[g].keyIndex];
+      if (key != null) {
+        hints[g] = groups[g].map.prefetch(key);
+        touched += hints[g];
+      }
+    }
+    if (touched == SINK_MARK) {
+      // (almost) never taken: the branch only makes the first pass's loads needed
+      sink = touched;
+    }
     EntityState[] recorded = new EntityState[groups.length];
     for (int g = 0; g < groups.length; g++) {
       String key = keys[groups[g].keyIndex];
       if (key == null) {
         groups[g].missing(out);
       } else {
-        recorded[g] = groups[g].process(tx, t, key, hashes, txHash, out);
+        recorded[g] = groups[g].process(tx, t, key, hints[g], hashes, txHash, out);
       }
     }
     if (index != null && tx.id() != null) {
@@ -359,8 +377,7 @@ public final class OnlineFeaturePipeline implements FeaturePipeline {
       store.close();
     }
     for (EntityGroup g : groups) {
-      g.map.invalidateAll();
-      g.map.cleanUp();
+      g.map.clear();
     }
     if (index != null) {
       index.clear();
@@ -376,8 +393,7 @@ public final class OnlineFeaturePipeline implements FeaturePipeline {
   public Stats stats() {
     long entities = 0;
     for (EntityGroup g : groups) {
-      g.map.cleanUp();
-      entities += g.map.estimatedSize();
+      entities += g.map.size();
     }
     return new Stats(entities, evictions.sum(), droppedEvents.sum(), lateRejected.sum(), labelsApplied.sum(),
         labelsUnmatched.sum(), index == null ? 0 : index.size(), index == null ? 0 : index.evicted());
@@ -415,7 +431,29 @@ public final class OnlineFeaturePipeline implements FeaturePipeline {
 
   /** The state bounds a pipeline was built with. */
   record Config(long maxEntities, Duration idleTimeout, int maxEventsPerEntity, Duration allowedLateness,
-      long maxIndexedTransactions) {}
+      long maxIndexedTransactions, EntityMapKind entityMap) {}
+
+  /**
+   * How a pipeline keeps the map from entity key to entity state. Both are bounded by
+   * {@link Builder#maxEntities} and {@link Builder#idleTimeout} in event time and count their evictions; features,
+   * snapshots and pseudonymisation are the same with either.
+   */
+  public enum EntityMapKind {
+    /**
+     * The default: open-addressing tables over primitive arrays, locked by segment, matching keys by a 64-bit keyed
+     * fingerprint (two distinct keys of one map share a state with probability about {@code n^2 / 2^65} for
+     * {@code n} keys, 3 in 100 million for a million cards; the fingerprint's seed is secret and random per map, so
+     * keys cannot be chosen to collide). Its size bound evicts an approximately least recently used entity (the
+     * oldest of a small sample), and may evict slightly before {@code maxEntities} are held, its segments filling
+     * unevenly. Several times faster than {@link #CAFFEINE} on maps of millions of entities, with less memory.
+     */
+    COMPACT,
+    /**
+     * A Caffeine cache: keys compared exactly, W-TinyLFU eviction at exactly {@code maxEntities}. Slower on large
+     * maps (each access is later replayed on an access-order list, cache misses among millions of entries).
+     */
+    CAFFEINE
+  }
 
   /**
    * Counters and sizes of a pipeline.
@@ -448,6 +486,7 @@ public final class OnlineFeaturePipeline implements FeaturePipeline {
     private byte[] secret;
     private EntityStore store;
     private EntityStore.FailurePolicy failurePolicy = EntityStore.FailurePolicy.FAIL_CLOSED;
+    private EntityMapKind entityMap = EntityMapKind.COMPACT;
 
     private Builder() {}
 
@@ -511,6 +550,18 @@ public final class OnlineFeaturePipeline implements FeaturePipeline {
         throw new IllegalArgumentException("maxEntities must be positive, but was " + maxEntities);
       }
       this.maxEntities = maxEntities;
+      return this;
+    }
+
+    /**
+     * Sets how the entity maps are kept. Default {@link EntityMapKind#COMPACT}.
+     *
+     * @param kind the implementation
+     * @return this builder
+     * @throws NullPointerException if {@code null}
+     */
+    public Builder entityMap(EntityMapKind kind) {
+      this.entityMap = Objects.requireNonNull(kind, "kind");
       return this;
     }
 
