@@ -47,7 +47,7 @@ final class CompactEntityMap implements EntityMap {
   private static final int INITIAL_SLOTS = 16;
   private static final int SAMPLE = 8;
   private static final int SWEEP = 8;
-  private static final int SINK_MARK = 0x5EED_F00D;
+  private static final long SINK_MARK = 0x5EED_F00D_5EED_F00DL;
 
   private final Segment[] segments;
   private final int segmentShift;
@@ -126,38 +126,43 @@ final class CompactEntityMap implements EntityMap {
     return now - lastAccess >= idleMillis;
   }
 
-  /**
-   * Reads, without the lock, the probe run of {@code key}'s fingerprint, its state and the state's hot columns:
-   * racy reads that may see a table being changed, used only to warm the caches (every index is checked, nothing
-   * is written). Returns the fingerprint, which {@link #get(String, long)} then takes instead of hashing again.
-   */
+  /** Computes the fingerprint of {@code key} and starts loading its home slot, without the lock. */
   @Override
   public long prefetch(String key) {
     long fp = fingerprint(key, seed);
     Segment g = segment(fp);
     long[] t = g.table;
-    EntityState[] states = g.states;
-    int mask = states.length - 1;
-    if (t.length != 2 * states.length) {
-      return fp;
-    }
-    int touched = 0;
-    for (int i = (int) fp & mask, n = 0; n < 8; i = (i + 1) & mask, n++) {
-      long f = t[2 * i];
-      if (f == fp) {
-        EntityState s = states[i];
-        touched = s == null ? 0 : s.touch();
-        break;
-      }
-      if (f == 0) {
-        break;
-      }
-    }
-    if (touched == SINK_MARK) {
-      // (almost) never taken: the branch only makes the loads above needed
-      g.sink = touched;
+    int home = 2 * ((int) fp & (g.states.length - 1));
+    if (home < t.length && t[home] == SINK_MARK) {
+      // (almost) never taken: the branch only makes the load needed
+      g.sink = 1;
     }
     return fp;
+  }
+
+  /**
+   * Finds, without the lock, the state of the fingerprint {@link #prefetch} returned: a racy read of tables that
+   * may be changing, used only to warm the caches (every index is checked; it may miss, or see a stale state).
+   */
+  @Override
+  public EntityState prefetchState(long hint) {
+    Segment g = segment(hint);
+    long[] t = g.table;
+    EntityState[] states = g.states;
+    int mask = states.length - 1;
+    if (hint == 0 || t.length != 2 * states.length) {
+      return null;
+    }
+    for (int i = (int) hint & mask, n = 0; n < 8; i = (i + 1) & mask, n++) {
+      long f = t[2 * i];
+      if (f == hint) {
+        return states[i];
+      }
+      if (f == 0) {
+        return null;
+      }
+    }
+    return null;
   }
 
   @Override

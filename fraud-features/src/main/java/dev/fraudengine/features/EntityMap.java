@@ -22,12 +22,21 @@ interface EntityMap {
   EntityState get(String key, long hint);
 
   /**
-   * Starts loading into the CPU's caches what a {@link #get} of {@code key} and the computation on its state will
-   * read, without locking or changing anything visible, so that the cache misses of several entities overlap
-   * instead of following one another. Returns a hint for {@link #get(String, long)}.
+   * Starts loading into the CPU's caches the first cache line a {@link #get} of {@code key} will read, without
+   * locking or changing anything visible. Returns a hint for {@link #get(String, long)} and {@link #prefetchState}.
+   * With {@link #prefetchState} and EntityState's touches, a caller can take the cache misses of several entities
+   * level by level, all entities at each level, so that they overlap instead of following one another.
    */
   default long prefetch(String key) {
     return 0;
+  }
+
+  /**
+   * Returns, without locking, the state a {@link #get} with this hint would most likely return, or {@code null}:
+   * a guess for warming the caches only, never to be read or written as the entity's state.
+   */
+  default EntityState prefetchState(long hint) {
+    return null;
   }
 
   /** Returns the state of {@code key}, or {@code null} if absent or idle too long; not an access. */

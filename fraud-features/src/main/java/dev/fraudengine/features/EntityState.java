@@ -440,6 +440,35 @@ final class EntityState {
   }
 
   /**
+   * The first step of {@link #touch}: reads, without the lock, the fields, the window bounds and the columns'
+   * lengths (their headers), so that the elements can be loaded in a next step. Racy; nothing is written.
+   */
+  int touchHeaders() {
+    int x = head + size;
+    int[] w = win;
+    if (w != null) {
+      for (int k = 0; k < w.length; k++) {
+        x += w[k];
+      }
+    }
+    int[] t = itime;
+    int[] a = iamount;
+    byte[] l = label;
+    x += (t == null ? 0 : t.length) + (a == null ? 0 : a.length) + (l == null ? 0 : l.length);
+    int[] h = txHash;
+    long[] lt = labelTime;
+    long[] c = acc;
+    x += (h == null ? 0 : h.length) + (lt == null ? 0 : lt.length) + (c == null ? 0 : c.length);
+    for (int[] o : others) {
+      x += o == null ? 0 : o.length;
+    }
+    float[] la = lat;
+    float[] lo = lon;
+    x += (la == null ? 0 : la.length) + (lo == null ? 0 : lo.length);
+    return x;
+  }
+
+  /**
    * Reads, without the lock, one value from each column a transaction will read or write (the newest event, the
    * lower bound of every window) and returns their sum: a racy read that only warms the caches before the state
    * is locked (see CompactEntityMap.prefetch). Every index is checked against the array it reads, whatever a
@@ -450,11 +479,17 @@ final class EntityState {
     int x = 0;
     int[] t = itime;
     int[] w = win;
-    if (w != null) {
-      for (int k = 0; k < w.length; k += 2) {
-        int lo = w[k];
-        if (t != null && lo >= 0 && lo < t.length) {
-          x += t[lo];
+    int[] a = iamount;
+    byte[] l = label;
+    if (w != null && t != null && a != null) {
+      // both bounds of every window (the entries after the bounds are small counts: harmless extra reads)
+      for (int k = 0; k < w.length; k++) {
+        int b = w[k];
+        if (b >= 0 && b < t.length && b < a.length) {
+          x += t[b] + a[b];
+          if (l != null && b < l.length) {
+            x += l[b];
+          }
         }
       }
     }
@@ -464,7 +499,6 @@ final class EntityState {
     if (t != null && i < t.length) {
       x += t[i];
     }
-    int[] a = iamount;
     if (a != null && i < a.length) {
       x += a[i];
     }
@@ -472,7 +506,6 @@ final class EntityState {
     if (c != null && c.length > 0) {
       x += (int) c[0];
     }
-    byte[] l = label;
     if (l != null && i < l.length) {
       x += l[i];
     }
