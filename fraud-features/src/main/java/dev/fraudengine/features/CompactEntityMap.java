@@ -39,7 +39,8 @@ import java.util.function.Supplier;
  * Every removal for size or idle time is counted.
  *
  * Thread-safety: each segment is its own lock, held for the probe and the bookkeeping only (never while a
- * state is computed on), so threads working on different segments do not wait for each other.
+ * state is computed on), so threads working on different segments do not wait for each other. prefetch and
+ * prefetchState read without the lock, to warm the caches only: racy reads, every index checked, nothing kept.
  */
 final class CompactEntityMap implements EntityMap {
   private static final int MAX_SEGMENT_BITS = 6;
