@@ -1,19 +1,18 @@
 package dev.fraudengine.features;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Ticker;
 import dev.fraudengine.core.Transaction;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.function.Function;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /*
- * The features of one entity (all the card features, say) and the state they read: a Caffeine map from entity key
- * to EntityState, bounded in size and in idle time measured on an event-time ticker (the pipeline's watermark), so
- * that nothing here depends on the wall clock.
+ * The features of one entity (all the card features, say) and the state they read: an EntityMap from entity key
+ * to EntityState (compact or Caffeine, as configured), bounded in size and in idle time measured on the pipeline's
+ * watermark, so that nothing here depends on the wall clock.
  *
  * Computing: the windowed features share "slots", one per distinct (window, delay) pair, whose running aggregates
  * (count, exact sum and sum of squares, min, max, fraud count, distinct keys) Windows keeps in each EntityState and
@@ -38,15 +37,16 @@ final class EntityGroup {
   private final Windows windows;
   private final int[] otherIndex;
   private final int[] otherColumnOf;
+  /** Per feature, the index in the pipeline's key array of its other entity's key, or -1. */
+  private final int[] otherKeyOf;
   private final boolean geo;
   private final long retention;
   private final int maxEvents;
-  final Cache<String, EntityState> map;
-  private final Function<String, EntityState> factory;
+  final EntityMap map;
   private final LongAdder droppedEvents;
 
   EntityGroup(Entity entity, int keyIndex, List<Feature> features, List<Integer> positions, List<Entity> keyEntities,
-      OnlineFeaturePipeline.Config config, Ticker ticker, LongAdder evictions, LongAdder droppedEvents) {
+      OnlineFeaturePipeline.Config config, LongSupplier watermark, LongAdder evictions, LongAdder droppedEvents) {
     this.entity = entity;
     this.keyIndex = keyIndex;
     this.features = features.toArray(new Feature[0]);
@@ -126,14 +126,28 @@ final class EntityGroup {
     this.geo = hasGeo;
     this.retention = horizon + config.allowedLateness().toMillis();
     int otherColumns = others.size();
-    this.factory = k -> new EntityState(labels, otherColumns, geo, INITIAL_CAPACITY);
-    this.map = Caffeine.newBuilder()
-        .maximumSize(config.maxEntities())
-        .expireAfterAccess(config.idleTimeout())
-        .ticker(ticker)
-        .executor(Runnable::run)
-        .<String, EntityState>evictionListener((k, v, cause) -> evictions.increment())
-        .build();
+    this.otherKeyOf = new int[this.features.length];
+    for (int i = 0; i < this.features.length; i++) {
+      otherKeyOf[i] = otherColumnOf[i] < 0 ? -1 : otherIndex[otherColumnOf[i]];
+    }
+    boolean labelled = hasLabels;
+    boolean located = hasGeo;
+    Supplier<EntityState> factory =
+        () -> new EntityState(labelled, otherColumns, located, INITIAL_CAPACITY);
+    this.map = switch (config.entityMap()) {
+      case COMPACT -> new CompactEntityMap(config.maxEntities(), saturatedMillis(config.idleTimeout()), watermark,
+          evictions, factory);
+      case CAFFEINE -> new CaffeineEntityMap(config.maxEntities(), config.idleTimeout(),
+          () -> Math.max(0, watermark.getAsLong()) * 1_000_000L, evictions, factory);
+    };
+  }
+
+  private static long saturatedMillis(Duration d) {
+    try {
+      return d.toMillis();
+    } catch (ArithmeticException e) {
+      return Long.MAX_VALUE;
+    }
   }
 
   private static int indexOf(List<long[]> slots, long[] slot) {
@@ -170,21 +184,18 @@ final class EntityGroup {
   }
 
   /**
-   * Computes the group's features as of {@code t} into {@code out}, then records the transaction.
+   * Computes the group's features as of {@code t} into {@code out}, then records the transaction. {@code hint}: what
+   * {@link EntityMap#prefetch} returned for {@code key}, or 0.
    *
    * @return the state the transaction was recorded in
    */
-  EntityState process(Transaction tx, long t, String key, int[] keyHashes, int txHash, float[] out) {
-    EntityState s = map.get(key, factory);
-    int[] otherHashes = otherIndex.length == 0 ? NO_HASHES : new int[otherIndex.length];
-    for (int o = 0; o < otherIndex.length; o++) {
-      otherHashes[o] = keyHashes[otherIndex[o]];
-    }
+  EntityState process(Transaction tx, long t, String key, long hint, int[] keyHashes, int txHash, float[] out) {
+    EntityState s = map.get(key, hint);
     int dropped;
     synchronized (s) {
-      compute(s, tx, t, otherHashes, out);
-      dropped = s.record(t, tx.amount(), txHash, otherHashes, tx.latitude(), tx.longitude(), retention, maxEvents,
-          windows);
+      compute(s, tx, t, keyHashes, out);
+      dropped = s.record(t, tx.amount(), txHash, keyHashes, otherIndex, tx.latitude(), tx.longitude(), retention,
+          maxEvents, windows);
     }
     if (dropped > 0) {
       droppedEvents.add(dropped);
@@ -224,10 +235,11 @@ final class EntityGroup {
    */
   void computeFrom(EntityStore.History history, Transaction tx, long t, int[] keyHashes, float[] out) {
     EntityState s = EntityState.of(history, labels, otherIndex.length, geo);
-    compute(s, tx, t, otherHashes(keyHashes), out);
+    compute(s, tx, t, keyHashes, out);
   }
 
-  private void compute(EntityState s, Transaction tx, long t, int[] otherHashes, float[] out) {
+  /** {@code keyHashes}: the hashes of the transaction's keys, in the pipeline's key order (0 for no key). */
+  private void compute(EntityState s, Transaction tx, long t, int[] keyHashes, float[] out) {
     Windows w = windows;
     if (w.slots() > 0) {
       w.moveTo(s, t);
@@ -269,9 +281,9 @@ final class EntityGroup {
           int n = w.count(s, k);
           v = n == 0 ? Double.NaN : (double) w.frauds(s, k, t) / n;
         }
-        case DISTINCT -> v = w.distinct(s, k, setOf[i], cur ? otherHashes[otherColumnOf[i]] : 0);
+        case DISTINCT -> v = w.distinct(s, k, setOf[i], cur ? keyHashes[otherKeyOf[i]] : 0);
         case NEW_PAIR -> {
-          int current = otherHashes[otherColumnOf[i]];
+          int current = keyHashes[otherKeyOf[i]];
           v = current == 0 ? Double.NaN : w.contains(s, k, setOf[i], current) ? 0 : 1;
         }
         case FIRST_SEEN -> v = s.firstTime <= t ? 0 : 1;
@@ -366,6 +378,6 @@ final class EntityGroup {
 
   /** Returns the state of a key without counting it as an access, or {@code null}. */
   EntityState peek(String key) {
-    return map.policy().getIfPresentQuietly(key);
+    return map.peek(key);
   }
 }

@@ -251,14 +251,15 @@ final class EntityState {
   }
 
   /**
-   * Records an event at its place in time order (after every event at the same time), dropping events at or
+   * Records an event at its place in time order (its other-key column {@code c} gets
+   * {@code keyHashes[otherIndex[c]]}) (after every event at the same time), dropping events at or
    * before {@code newest - retention} and the oldest ones beyond {@code maxEvents}, and keeps the windows'
    * aggregates in step.
    *
    * @return the number of events dropped because of {@code maxEvents}
    */
-  int record(long t, double amt, int hash, int[] otherHashes, double latitude, double longitude, long retention,
-      int maxEvents, Windows windows) {
+  int record(long t, double amt, int hash, int[] keyHashes, int[] otherIndex, double latitude, double longitude,
+      long retention, int maxEvents, Windows windows) {
     firstTime = Math.min(firstTime, t);
     lastTime = Math.max(lastTime, t);
     if (!Double.isNaN(latitude) && t >= lastLocTime) {
@@ -303,7 +304,7 @@ final class EntityState {
       labelTime[pos] = 0;
     }
     for (int i = 0; i < others.length; i++) {
-      others[i][pos] = otherHashes[i];
+      others[i][pos] = keyHashes[otherIndex[i]];
     }
     if (lat != null) {
       lat[pos] = (float) latitude;
@@ -436,6 +437,97 @@ final class EntityState {
       }
     }
     return false;
+  }
+
+  /**
+   * The first step of {@link #touch}: reads, without the lock, the fields, the window bounds and the columns'
+   * lengths (their headers), so that the elements can be loaded in a next step. Racy; nothing is written.
+   */
+  int touchHeaders() {
+    int x = head + size;
+    int[] w = win;
+    if (w != null) {
+      for (int k = 0; k < w.length; k++) {
+        x += w[k];
+      }
+    }
+    int[] t = itime;
+    int[] a = iamount;
+    byte[] l = label;
+    x += (t == null ? 0 : t.length) + (a == null ? 0 : a.length) + (l == null ? 0 : l.length);
+    int[] h = txHash;
+    long[] lt = labelTime;
+    long[] c = acc;
+    x += (h == null ? 0 : h.length) + (lt == null ? 0 : lt.length) + (c == null ? 0 : c.length);
+    for (int[] o : others) {
+      x += o == null ? 0 : o.length;
+    }
+    float[] la = lat;
+    float[] lo = lon;
+    x += (la == null ? 0 : la.length) + (lo == null ? 0 : lo.length);
+    return x;
+  }
+
+  /**
+   * Reads, without the lock, one value from each column a transaction will read or write (the newest event, the
+   * lower bound of every window) and returns their sum: a racy read that only warms the caches before the state
+   * is locked (see CompactEntityMap.prefetch). Every index is checked against the array it reads, whatever a
+   * concurrent writer is doing; nothing is written.
+   */
+  int touch() {
+    int i = head + size - 1;
+    int x = 0;
+    int[] t = itime;
+    int[] w = win;
+    int[] a = iamount;
+    byte[] l = label;
+    if (w != null && t != null && a != null) {
+      // both bounds of every window (the entries after the bounds are small counts: harmless extra reads)
+      for (int k = 0; k < w.length; k++) {
+        int b = w[k];
+        if (b >= 0 && b < t.length && b < a.length) {
+          x += t[b] + a[b];
+          if (l != null && b < l.length) {
+            x += l[b];
+          }
+        }
+      }
+    }
+    if (i < 0) {
+      return x;
+    }
+    if (t != null && i < t.length) {
+      x += t[i];
+    }
+    if (a != null && i < a.length) {
+      x += a[i];
+    }
+    long[] c = acc;
+    if (c != null && c.length > 0) {
+      x += (int) c[0];
+    }
+    if (l != null && i < l.length) {
+      x += l[i];
+    }
+    int[] h = txHash;
+    if (h != null && i < h.length) {
+      x += h[i];
+    }
+    long[] lt = labelTime;
+    if (lt != null && i < lt.length) {
+      x += (int) lt[i];
+    }
+    for (int[] o : others) {
+      if (o != null && i < o.length) {
+        x += o[i];
+      }
+    }
+    float[] la = lat;
+    float[] lo = lon;
+    if (la != null && lo != null && i < la.length && i < lo.length) {
+      x += Float.floatToRawIntBits(la[i]) + Float.floatToRawIntBits(lo[i]);
+    }
+    return x;
   }
 
   /** Returns the index of the newest located event at or before {@code t}, or -1. */

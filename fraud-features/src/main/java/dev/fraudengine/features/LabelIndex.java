@@ -122,6 +122,30 @@ final class LabelIndex {
     return slot;
   }
 
+  /**
+   * Reads, without the lock, the table cell a {@link #put} of {@code id} will probe first and the row of the oldest
+   * entry (which the put may remove; see {@link #touchOldest}), and returns what it read: a racy read that only warms the caches (see
+   * OnlineFeaturePipeline.process). Every index is checked; nothing is written.
+   */
+  long touch(String id) {
+    long[] t = table;
+    long[] r = rows;
+    int f = first;
+    long x = t[mix(id) & (t.length - 1)];
+    if (2 * f + 1 < r.length) {
+      x += r[2 * f + 1];
+    }
+    return x;
+  }
+
+  /** The second step of {@link #touch}: the table cell of the oldest entry, found from its row (now cached). */
+  long touchOldest() {
+    long[] t = table;
+    long[] r = rows;
+    int f = first;
+    return 2 * f + 1 < r.length ? t[(int) (r[2 * f + 1] >>> 32) & (t.length - 1)] : 0;
+  }
+
   private static int mix(String id) {
     int h = id.hashCode() * 0x9E3779B9;
     return h ^ (h >>> 16);

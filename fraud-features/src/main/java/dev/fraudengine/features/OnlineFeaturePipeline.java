@@ -1,6 +1,5 @@
 package dev.fraudengine.features;
 
-import com.github.benmanes.caffeine.cache.Ticker;
 import dev.fraudengine.core.ErrorCode;
 import dev.fraudengine.core.FeaturePipeline;
 import dev.fraudengine.core.FeatureSchema;
@@ -66,12 +65,17 @@ public final class OnlineFeaturePipeline implements FeaturePipeline {
   private final EntityStore.FailurePolicy failurePolicy;
   private final String namespace;
   private final long labelRetention;
+  private static final long SINK_MARK = 0x5EED_F00D_5EED_F00DL;
+  /** Per thread, the work arrays of {@link #process}: a transaction allocates nothing but its vector. */
+  private final ThreadLocal<Scratch> scratch;
+  /** Where the first pass of {@link #process} may leave what it read (racy, never read). */
+  private long sink;
 
   private OnlineFeaturePipeline(Builder b) {
     this.store = b.store;
     this.failurePolicy = b.failurePolicy;
     this.config = new Config(b.maxEntities, b.idleTimeout, b.maxEventsPerEntity, b.allowedLateness,
-        b.maxIndexedTransactions);
+        b.maxIndexedTransactions, b.entityMap);
     this.lateness = b.allowedLateness.toMillis();
     this.pseudonymiser = b.secret == null ? null : new Pseudonymiser(b.secret);
     List<String> names = new ArrayList<>();
@@ -100,13 +104,15 @@ public final class OnlineFeaturePipeline implements FeaturePipeline {
     this.txFeatures = tx.toArray(new Feature[0]);
     this.txPositions = txPos.stream().mapToInt(Integer::intValue).toArray();
     this.keyEntities = keys.toArray(new Entity[0]);
-    Ticker ticker = () -> Math.max(0, watermark.get()) * 1_000_000L;
     List<EntityGroup> gs = new ArrayList<>();
     for (Map.Entry<Entity, List<Feature>> e : byEntity.entrySet()) {
       gs.add(new EntityGroup(e.getKey(), keys.indexOf(e.getKey()), e.getValue(), posByEntity.get(e.getKey()), keys,
-          config, ticker, evictions, droppedEvents));
+          config, watermark::get, evictions, droppedEvents));
     }
     this.groups = gs.toArray(new EntityGroup[0]);
+    int keyCount = keyEntities.length;
+    int groupCount = groups.length;
+    this.scratch = ThreadLocal.withInitial(() -> new Scratch(keyCount, groupCount));
     List<Integer> lg = new ArrayList<>();
     long labelRetention = 0;
     for (int g = 0; g < groups.length; g++) {
@@ -167,32 +173,69 @@ public final class OnlineFeaturePipeline implements FeaturePipeline {
           + eventTime + " is " + Duration.ofMillis(wm - t) + " behind the latest event time " + Instant.ofEpochMilli(wm)
           + ", more than the allowed lateness " + config.allowedLateness() + "; rejected, state unchanged");
     }
-    watermark.accumulateAndGet(t, Math::max);
+    if (t > wm) {
+      // the watermark only grows: no atomic update (a full fence) when this transaction is not newer
+      watermark.accumulateAndGet(t, Math::max);
+    }
     float[] out = new float[schema.size()];
     for (int i = 0; i < txFeatures.length; i++) {
       out[txPositions[i]] = txFeature(txFeatures[i], t, tx.amount());
     }
-    String[] keys = new String[keyEntities.length];
-    int[] hashes = new int[keyEntities.length];
+    Scratch sc = scratch.get();
+    String[] keys = sc.keys;
+    int[] hashes = sc.hashes;
     for (int i = 0; i < keyEntities.length; i++) {
       String raw = keyEntities[i].keyOf(tx);
       if (raw != null) {
         keys[i] = pseudonymiser == null ? raw : pseudonymiser.apply(keyEntities[i].name(), raw);
         int h = keys[i].hashCode();
         hashes[i] = h == 0 ? 1 : h;
+      } else {
+        keys[i] = null;
+        hashes[i] = 0;
       }
     }
     int txHash = tx.id() == null ? 0 : tx.id().hashCode();
     if (store != null) {
       return processInStore(tx, t, keys, hashes, txHash, out);
     }
-    EntityState[] recorded = new EntityState[groups.length];
+    // Two passes. The first starts, without locking anything, the cache misses of every entity (map slot, state,
+    // its columns) and of the label index: independent loads the CPU overlaps, where one locked pass would take
+    // them one after another (each lock is a full fence, and each level of a miss chain waits for the one before).
+    // So it goes level by level, every entity at each level: map slots, state objects, their fields and column
+    // headers, then the column elements at the window bounds and at the newest event. The second pass computes
+    // and records under the locks, on warm caches. In FeaturePipelineBenchmark (3 million entities), this pass and
+    // the scratch arrays take the CPU time of process from 7.0-7.9 to 5.3-5.6 us (same machine, back to back).
+    long[] hints = sc.hints;
+    EntityState[] guess = sc.recorded;
+    boolean indexed = index != null && tx.id() != null;
+    long touched = indexed ? index.touch(tx.id()) : 0;
+    for (int g = 0; g < groups.length; g++) {
+      String key = keys[groups[g].keyIndex];
+      hints[g] = key == null ? 0 : groups[g].map.prefetch(key);
+    }
+    for (int g = 0; g < groups.length; g++) {
+      guess[g] = hints[g] == 0 ? null : groups[g].map.prefetchState(hints[g]);
+    }
+    touched += indexed ? index.touchOldest() : 0;
+    for (int g = 0; g < groups.length; g++) {
+      touched += guess[g] == null ? 0 : guess[g].touchHeaders();
+    }
+    for (int g = 0; g < groups.length; g++) {
+      touched += guess[g] == null ? 0 : guess[g].touch();
+    }
+    if (touched == SINK_MARK) {
+      // (almost) never taken: the branch only makes the first pass's loads needed
+      sink = touched;
+    }
+    EntityState[] recorded = sc.recorded;
     for (int g = 0; g < groups.length; g++) {
       String key = keys[groups[g].keyIndex];
       if (key == null) {
         groups[g].missing(out);
+        recorded[g] = null;
       } else {
-        recorded[g] = groups[g].process(tx, t, key, hashes, txHash, out);
+        recorded[g] = groups[g].process(tx, t, key, hints[g], hashes, txHash, out);
       }
     }
     if (index != null && tx.id() != null) {
@@ -359,8 +402,7 @@ public final class OnlineFeaturePipeline implements FeaturePipeline {
       store.close();
     }
     for (EntityGroup g : groups) {
-      g.map.invalidateAll();
-      g.map.cleanUp();
+      g.map.clear();
     }
     if (index != null) {
       index.clear();
@@ -376,8 +418,7 @@ public final class OnlineFeaturePipeline implements FeaturePipeline {
   public Stats stats() {
     long entities = 0;
     for (EntityGroup g : groups) {
-      g.map.cleanUp();
-      entities += g.map.estimatedSize();
+      entities += g.map.size();
     }
     return new Stats(entities, evictions.sum(), droppedEvents.sum(), lateRejected.sum(), labelsApplied.sum(),
         labelsUnmatched.sum(), index == null ? 0 : index.size(), index == null ? 0 : index.evicted());
@@ -413,9 +454,50 @@ public final class OnlineFeaturePipeline implements FeaturePipeline {
     return watermark;
   }
 
+  /**
+   * The work arrays of one thread's {@link #process} calls: every entry is written before it is read in each call.
+   * {@link LabelIndex#put} and the external store copy what they keep.
+   */
+  private static final class Scratch {
+    final String[] keys;
+    final int[] hashes;
+    final long[] hints;
+    final EntityState[] recorded;
+
+    Scratch(int keys, int groups) {
+      this.keys = new String[keys];
+      this.hashes = new int[keys];
+      this.hints = new long[groups];
+      this.recorded = new EntityState[groups];
+    }
+  }
+
   /** The state bounds a pipeline was built with. */
   record Config(long maxEntities, Duration idleTimeout, int maxEventsPerEntity, Duration allowedLateness,
-      long maxIndexedTransactions) {}
+      long maxIndexedTransactions, EntityMapKind entityMap) {}
+
+  /**
+   * How a pipeline keeps the map from entity key to entity state. Both are bounded by
+   * {@link Builder#maxEntities} and {@link Builder#idleTimeout} in event time and count their evictions; features,
+   * snapshots and pseudonymisation are the same with either.
+   */
+  public enum EntityMapKind {
+    /**
+     * The default: open-addressing tables over primitive arrays, locked by segment, matching keys by a 64-bit keyed
+     * fingerprint (two distinct keys of one map share a state with probability about {@code n^2 / 2^65} for
+     * {@code n} keys, 3 in 100 million for a million cards; the fingerprint's seed is secret and random per map, so
+     * keys cannot be chosen to collide). Its size bound evicts an approximately least recently used entity (the
+     * oldest of a small sample), and may evict slightly before {@code maxEntities} are held, its segments filling
+     * unevenly. Its lookups are several times faster than {@link #CAFFEINE}'s on maps of millions of entities (no
+     * node, key string or access-order list to visit), for about the same memory per entity.
+     */
+    COMPACT,
+    /**
+     * A Caffeine cache: keys compared exactly, W-TinyLFU eviction at exactly {@code maxEntities}. Slower on large
+     * maps (each access is later replayed on an access-order list, cache misses among millions of entries).
+     */
+    CAFFEINE
+  }
 
   /**
    * Counters and sizes of a pipeline.
@@ -448,6 +530,7 @@ public final class OnlineFeaturePipeline implements FeaturePipeline {
     private byte[] secret;
     private EntityStore store;
     private EntityStore.FailurePolicy failurePolicy = EntityStore.FailurePolicy.FAIL_CLOSED;
+    private EntityMapKind entityMap = EntityMapKind.COMPACT;
 
     private Builder() {}
 
@@ -511,6 +594,18 @@ public final class OnlineFeaturePipeline implements FeaturePipeline {
         throw new IllegalArgumentException("maxEntities must be positive, but was " + maxEntities);
       }
       this.maxEntities = maxEntities;
+      return this;
+    }
+
+    /**
+     * Sets how the entity maps are kept. Default {@link EntityMapKind#COMPACT}.
+     *
+     * @param kind the implementation
+     * @return this builder
+     * @throws NullPointerException if {@code null}
+     */
+    public Builder entityMap(EntityMapKind kind) {
+      this.entityMap = Objects.requireNonNull(kind, "kind");
       return this;
     }
 

@@ -132,7 +132,7 @@ final class Snapshots {
       out.writeInt(g.otherColumns());
       out.writeBoolean(g.labels);
       out.writeBoolean(g.geo());
-      List<Map.Entry<String, EntityState>> entries = new ArrayList<>(g.map.asMap().entrySet());
+      List<Map.Entry<String, EntityState>> entries = g.map.entries();
       out.writeInt(entries.size());
       for (Map.Entry<String, EntityState> e : entries) {
         out.writeUTF(e.getKey());
@@ -362,8 +362,7 @@ final class Snapshots {
     p.watermarkCell().set(r.watermark());
     EntityGroup[] groups = p.groups();
     for (int g = 0; g < groups.length; g++) {
-      groups[g].map.invalidateAll();
-      groups[g].map.cleanUp();
+      groups[g].map.clear();
       for (Map.Entry<String, EntityState> e : r.groups().get(g)) {
         groups[g].map.put(e.getKey(), e.getValue());
       }

@@ -30,7 +30,7 @@ class EntityStateTest {
     long t0 = 1_700_000_000_123L;
     for (int i = 0; i < 200; i++) {
       long t = t0 + i * DAY + i;
-      s.record(t, 10.25, 0, new int[0], Double.NaN, Double.NaN, 30 * DAY, 10_000, NONE);
+      s.record(t, 10.25, 0, new int[0], new int[0], Double.NaN, Double.NaN, 30 * DAY, 10_000, NONE);
       assertThat(s.time(s.end() - 1)).isEqualTo(t);
       assertThat(s.time(s.head)).isEqualTo(t - (s.size - 1) * (DAY + 1));
     }
@@ -43,9 +43,9 @@ class EntityStateTest {
   void record_eventsSpanningMoreThan2Pow32Millis_fallBackToLongTimes() {
     EntityState s = new EntityState(false, 0, false, 4);
     long t0 = -5_000L;
-    s.record(t0, 1, 0, new int[0], Double.NaN, Double.NaN, 90 * DAY, 10_000, NONE);
-    s.record(t0 + 30 * DAY, 2, 0, new int[0], Double.NaN, Double.NaN, 90 * DAY, 10_000, NONE);
-    s.record(t0 + 60 * DAY, 3, 0, new int[0], Double.NaN, Double.NaN, 90 * DAY, 10_000, NONE);
+    s.record(t0, 1, 0, new int[0], new int[0], Double.NaN, Double.NaN, 90 * DAY, 10_000, NONE);
+    s.record(t0 + 30 * DAY, 2, 0, new int[0], new int[0], Double.NaN, Double.NaN, 90 * DAY, 10_000, NONE);
+    s.record(t0 + 60 * DAY, 3, 0, new int[0], new int[0], Double.NaN, Double.NaN, 90 * DAY, 10_000, NONE);
     assertThat(s.itime).isNull();
     assertThat(s.size).isEqualTo(3);
     assertThat(new long[] {s.time(0), s.time(1), s.time(2)}).containsExactly(t0, t0 + 30 * DAY, t0 + 60 * DAY);
@@ -54,10 +54,36 @@ class EntityStateTest {
   @Test
   void record_amountsThatAreNotIntUnits_fallBackToDoublesExactly() {
     EntityState s = new EntityState(false, 0, false, 4);
-    s.record(0, 12.34, 0, new int[0], Double.NaN, Double.NaN, DAY, 10_000, NONE);
-    s.record(1, 1.0 / 3, 0, new int[0], Double.NaN, Double.NaN, DAY, 10_000, NONE);
-    s.record(2, 300_000.01, 0, new int[0], Double.NaN, Double.NaN, DAY, 10_000, NONE);
+    s.record(0, 12.34, 0, new int[0], new int[0], Double.NaN, Double.NaN, DAY, 10_000, NONE);
+    s.record(1, 1.0 / 3, 0, new int[0], new int[0], Double.NaN, Double.NaN, DAY, 10_000, NONE);
+    s.record(2, 300_000.01, 0, new int[0], new int[0], Double.NaN, Double.NaN, DAY, 10_000, NONE);
     assertThat(s.iamount).isNull();
     assertThat(new double[] {s.amount(0), s.amount(1), s.amount(2)}).containsExactly(12.34, 1.0 / 3, 300_000.01);
+  }
+
+  @Test
+  void touch_racyOrOddViews_neverThrowsNorChangesTheState() {
+    EntityState s = new EntityState(true, 2, true, 4);
+    s.touch();
+    Windows w = new Windows(new long[] {DAY}, new long[] {0}, new byte[] {Windows.NEED_SUM}, new int[0], new int[0]);
+    for (int i = 0; i < 20; i++) {
+      s.record(i * 1000L, 1 + i, i, new int[] {7, 8}, new int[] {0, 1}, 45, 3, DAY, 10_000, w);
+      w.moveTo(s, i * 1000L);
+    }
+    int before = s.touch();
+    long bytes = s.bytes();
+    // what a reader without the lock may see while a writer swaps arrays or moves bounds
+    s.size += 1_000;
+    s.win[0] = -5;
+    s.win[1] = 1 << 20;
+    assertThat(s.touch()).isNotNull();
+    s.size -= 1_000;
+    s.win[0] = 0;
+    s.win[1] = s.end();
+    s.head = -s.size - 3;
+    assertThat(s.touch()).isNotNull();
+    s.head = 0;
+    assertThat(s.touch()).isEqualTo(before);
+    assertThat(s.bytes()).isEqualTo(bytes);
   }
 }

@@ -40,10 +40,8 @@ final class ReplayThroughput {
       all = after;
     }
     for (EntityGroup g : p.groups()) {
-      g.map.cleanUp();
-      long n = g.map.estimatedSize();
-      g.map.invalidateAll();
-      g.map.cleanUp();
+      long n = g.map.size();
+      g.map.clear();
       long after = usedAfterGc();
       System.out.printf("  retained by %s: %,d bytes, %,d per %s (%,d), key, map entry and state%n", g.entity,
           all - after, n == 0 ? 0 : (all - after) / n, g.entity, n);
@@ -80,11 +78,12 @@ final class ReplayThroughput {
         for (EntityGroup g : p.groups()) {
           long bytes = 0;
           long events = 0;
-          for (EntityState e : g.map.asMap().values()) {
+          for (java.util.Map.Entry<String, EntityState> x : g.map.entries()) {
+            EntityState e = x.getValue();
             bytes += e.bytes();
             events += e.size;
           }
-          long entities = g.map.estimatedSize();
+          long entities = g.map.size();
           if (entities == 0) {
             continue;
           }

@@ -63,6 +63,12 @@ class SnapshotTest {
   }
 
   private void restoreAndContinue_equalsUnbrokenRun(Supplier<OnlineFeaturePipeline> make) {
+    restoreAndContinue_equalsUnbrokenRun(make, make);
+  }
+
+  /** Runs with {@code make} unbroken and up to the snapshot, and with {@code makeRestored} after it. */
+  private void restoreAndContinue_equalsUnbrokenRun(Supplier<OnlineFeaturePipeline> make,
+      Supplier<OnlineFeaturePipeline> makeRestored) {
     long seed = System.nanoTime();
     System.out.println("SnapshotTest seed " + seed);
     List<Transaction> txs = stream(seed, 3_000);
@@ -74,7 +80,7 @@ class SnapshotTest {
     run(first, txs, 0, 1_700, resumed, seed);
     Path file = dir.resolve("state.snap");
     first.snapshot(file);
-    OnlineFeaturePipeline second = make.get();
+    OnlineFeaturePipeline second = makeRestored.get();
     second.restore(file);
     run(second, txs, 1_700, txs.size(), resumed, seed);
 
@@ -89,6 +95,24 @@ class SnapshotTest {
   @Test
   void restore_thenContinue_givesExactlyTheUnbrokenFeatures() {
     restoreAndContinue_equalsUnbrokenRun(FeaturePipelines::standard);
+  }
+
+  private static Supplier<OnlineFeaturePipeline> standardWith(OnlineFeaturePipeline.EntityMapKind kind) {
+    return () -> FeaturePipelines.builder().schema("standard", "1").addAll(FeaturePipelines.standardFeatures())
+        .entityMap(kind).build();
+  }
+
+  @Test
+  void restore_caffeineEntityMap_givesExactlyTheUnbrokenFeatures() {
+    restoreAndContinue_equalsUnbrokenRun(standardWith(OnlineFeaturePipeline.EntityMapKind.CAFFEINE));
+  }
+
+  @Test
+  void restore_snapshotOfOtherEntityMapKind_givesExactlyTheUnbrokenFeatures() {
+    restoreAndContinue_equalsUnbrokenRun(standardWith(OnlineFeaturePipeline.EntityMapKind.CAFFEINE),
+        standardWith(OnlineFeaturePipeline.EntityMapKind.COMPACT));
+    restoreAndContinue_equalsUnbrokenRun(standardWith(OnlineFeaturePipeline.EntityMapKind.COMPACT),
+        standardWith(OnlineFeaturePipeline.EntityMapKind.CAFFEINE));
   }
 
   @Test
