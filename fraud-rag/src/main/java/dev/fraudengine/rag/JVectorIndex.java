@@ -38,6 +38,14 @@ import org.slf4j.LoggerFactory;
  * it costs O(nodes x degree), so the limit trades that copy, amortised over the adds, against the tail's scan.
  * Freezing runs under the store's link lock, concurrently with searches.
  *
+ * Compressed walk. From MIN_QUANTIZED_VALUES frozen values (32,768 ordinals of 32 dimensions) on, a freeze also hands the FrozenGraph a ProductQuantizer
+ * and each ordinal's 16-byte code (for 32 dimensions): the walk scores codes, and its best results (all `rerank` of
+ * them, by default the whole beam) are scored again on their vectors, so what the store gets back is ranked exactly.
+ * The codebooks are trained at a freeze on rows [0, p), p the largest power of two not above the frozen size, and
+ * retrained (every code re-encoded) when p grows: the store has doubled. Otherwise a freeze encodes only the rows
+ * added since the last one. Training is seeded, so the same rows frozen at the same size always give the same codes,
+ * however the adds were batched; the graph itself (JVector's parallel build) is not deterministic.
+ *
  * Removed ordinals stay in the graph and guide searches through it; the visibility filter keeps them out of the
  * results (and they are marked deleted in JVector's graph). Results are ordinals only: the store recomputes the
  * similarities it reports from the stored vectors.
@@ -46,10 +54,30 @@ import org.slf4j.LoggerFactory;
 final class JVectorIndex implements NeighbourIndex {
   private static final Logger LOG = LoggerFactory.getLogger(JVectorIndex.class);
   private static final VectorTypeSupport VTS = VectorizationProvider.getInstance().getVectorTypeSupport();
+  /**
+   * The fewest frozen values (ordinals x dimension) for which codebooks are trained and the walk scores codes:
+   * 4 MiB of vectors, 32,768 ordinals of 32 dimensions. Below it the vectors stay in cache and scoring them
+   * directly is faster than building a table and reranking.
+   */
+  static final int MIN_QUANTIZED_VALUES = 1 << 20;
+  static final int TRAINING_SAMPLE = 16_384;
+  static final int TRAINING_ITERATIONS = 12;
+  static final long TRAINING_SEED = 0x5eed_2026L;
 
   private final int dimension;
   private final Similarity similarity;
   private final int searchBeamWidth;
+  /** The fewest frozen ordinals for which the walk scores codes; below it, the vectors. */
+  private final int minQuantized;
+  /** How many of the walk's best (by approximate cost) are scored exactly; at least k always are. */
+  private final int rerank;
+  /** The current quantiser, or null; written under the link lock. */
+  private ProductQuantizer quantizer;
+  /** The rows the quantiser was trained on, [0, trainedRows). */
+  private int trainedRows;
+  /** The codes by ordinal of [0, encoded), of the current quantiser; written under the link lock. */
+  private byte[] codes = new byte[0];
+  private int encoded;
   private final VectorValues values;
   private final GraphIndexBuilder builder;
   private final ImmutableGraphIndex graph;
@@ -62,9 +90,21 @@ final class JVectorIndex implements NeighbourIndex {
   private int linked;
 
   JVectorIndex(int dimension, Similarity similarity, int maxDegree, int buildBeamWidth, int searchBeamWidth) {
+    this(dimension, similarity, maxDegree, buildBeamWidth, searchBeamWidth, searchBeamWidth,
+        Math.max(4_096, MIN_QUANTIZED_VALUES / dimension));
+  }
+
+  /**
+   * @param rerank how many of the walk's best, by approximate cost, are scored exactly (at least k always are)
+   * @param minQuantized the fewest frozen ordinals for which the walk scores codes rather than vectors
+   */
+  JVectorIndex(int dimension, Similarity similarity, int maxDegree, int buildBeamWidth, int searchBeamWidth,
+      int rerank, int minQuantized) {
     this.dimension = dimension;
     this.similarity = similarity;
     this.searchBeamWidth = searchBeamWidth;
+    this.minQuantized = minQuantized;
+    this.rerank = rerank;
     this.values = new VectorValues(dimension);
     VectorSimilarityFunction fn = similarity == Similarity.COSINE
         ? VectorSimilarityFunction.DOT_PRODUCT : VectorSimilarityFunction.EUCLIDEAN;
@@ -130,7 +170,7 @@ final class JVectorIndex implements NeighbourIndex {
     } else {
       System.arraycopy(query, 0, q, 0, q.length);
     }
-    return g.search(q, visibility, f, visibility.size(), Math.max(out.length, searchBeamWidth), s, out);
+    return g.search(q, visibility, f, visibility.size(), Math.max(out.length, searchBeamWidth), rerank, s, out);
   }
 
   /** Copies JVector's graph over ordinals [0, n), all linked, into a FrozenGraph. Called under the link lock. */
@@ -213,8 +253,11 @@ final class JVectorIndex implements NeighbourIndex {
           topLevel = 0;
         }
       }
+      quantize(n);
+      ProductQuantizer pq = n >= minQuantized ? quantizer : null;
       FrozenGraph g = new FrozenGraph(n, dimension, similarity == Similarity.L2, flat, offsets,
-          Arrays.copyOf(edges, e), top.node, topLevel, upperSlot, upperOffsets, upperEdges);
+          Arrays.copyOf(edges, e), top.node, topLevel, upperSlot, upperOffsets, upperEdges, pq,
+          pq == null ? null : codes);
       LOG.debug("froze the graph of {} ordinals ({} levels, {} bytes of edges) in {} ms", n, topLevel + 1,
           g.edgeBytes(), (System.nanoTime() - start) / 1_000_000);
       return g;
@@ -225,6 +268,53 @@ final class JVectorIndex implements NeighbourIndex {
         LOG.warn("closing a JVector graph view failed", e);
       }
     }
+  }
+
+  /**
+   * Brings the codes up to ordinal n: trains the quantiser on rows [0, p) for p the largest power of two at most n,
+   * when p has grown past the rows it was trained on (so the codebooks depend on the rows and on n, not on how the
+   * adds were batched), re-encoding every row then, and otherwise encodes the rows added since. Under the link lock.
+   */
+  private void quantize(int n) {
+    if (n < minQuantized) {
+      return;
+    }
+    float[] f = flat;
+    int p = Integer.highestOneBit(n);
+    if (quantizer == null || p > trainedRows) {
+      long start = System.nanoTime();
+      quantizer = ProductQuantizer.train(f, p, dimension, TRAINING_SAMPLE, TRAINING_ITERATIONS,
+          TRAINING_SEED);
+      trainedRows = p;
+      encoded = 0;
+      LOG.debug("trained {} codebooks on {} rows in {} ms", quantizer.subspaces(), p,
+          (System.nanoTime() - start) / 1_000_000);
+    }
+    int m = quantizer.subspaces();
+    if (codes.length < n * m) {
+      codes = Arrays.copyOf(codes, Math.max(n * m, codes.length + (codes.length >> 1)));
+    }
+    ProductQuantizer pq = quantizer;
+    byte[] cs = codes;
+    int from = encoded;
+    if (n - from > 1_000) {
+      IntStream.range(from, n).parallel().forEach(o -> pq.encode(f, o, cs, o * m));
+    } else {
+      for (int o = from; o < n; o++) {
+        pq.encode(f, o, cs, o * m);
+      }
+    }
+    encoded = n;
+  }
+
+  /** A copy of the codes of ordinals [0, n), encoded at the last freeze: for tests. */
+  byte[] codes(int n) {
+    return Arrays.copyOf(codes, n * quantizer.subspaces());
+  }
+
+  /** The rows the current codebooks were trained on, 0 before any: for tests. */
+  int trainedRows() {
+    return trainedRows;
   }
 
   @Override

@@ -66,5 +66,10 @@ interface NeighbourIndex {
     int size() {
       return size;
     }
+
+    /** Whether every ordinal below {@link #size()} is visible: a search need not test any of them. */
+    boolean all() {
+      return all;
+    }
   }
 }

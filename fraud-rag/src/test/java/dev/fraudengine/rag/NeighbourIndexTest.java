@@ -89,6 +89,53 @@ class NeighbourIndexTest {
   }
 
   @ParameterizedTest
+  @CsvSource({"L2,16", "L2,37", "COSINE,16"})
+  void approximateSearch_everyOrdinalVisible_listWalkOnVectorsFindsTheExactNeighbours(Similarity similarity,
+      int dim) {
+    long seed = 101L + dim;
+    System.out.println("approximateSearch_everyOrdinalVisible_listWalkOnVectorsFindsTheExactNeighbours seed=" + seed);
+    SplittableRandom r = new SplittableRandom(seed);
+    int n = 3_000;
+    ExactIndex exact = new ExactIndex(dim, similarity, 16);
+    // the default threshold: 3,000 vectors stay in cache, so the walk scores them, not codes
+    JVectorIndex approximate = new JVectorIndex(dim, similarity, 16, 100, 60);
+    try {
+      float[][] rows = new float[n][];
+      for (int o = 0; o < n; o++) {
+        rows[o] = gaussian(r, dim);
+        exact.add(o, rows[o]);
+        approximate.add(o, rows[o]);
+      }
+      approximate.link(0, n);
+      assertThat(approximate.trainedRows()).isZero();
+      NeighbourIndex.Visibility all = new NeighbourIndex.Visibility(new long[n], n, 0, true);
+      int hits = 0;
+      for (int q = 0; q < 100; q++) {
+        float[] query = gaussian(r, dim);
+        int[] want = new int[10];
+        int[] got = new int[10];
+        exact.search(query, all, want);
+        assertThat(approximate.search(query, all, got)).isEqualTo(10);
+        // best first, by exact cost
+        float[] qq = similarity == Similarity.COSINE ? Vectors.normalised(query) : query;
+        float previous = Float.NEGATIVE_INFINITY;
+        for (int o : got) {
+          float[] row = similarity == Similarity.COSINE ? Vectors.normalised(rows[o]) : rows[o];
+          float c = similarity == Similarity.L2 ? FrozenGraph.l2(qq, row, 0, Float.POSITIVE_INFINITY)
+              : -FrozenGraph.dot(qq, row, 0);
+          assertThat(c).isGreaterThanOrEqualTo(previous);
+          previous = c;
+        }
+        hits += (int) Arrays.stream(got).filter(o -> Arrays.stream(want).anyMatch(x -> x == o)).count();
+      }
+      assertThat(hits / 1_000.0).isGreaterThanOrEqualTo(0.95);
+    } finally {
+      approximate.close();
+      exact.close();
+    }
+  }
+
+  @ParameterizedTest
   @CsvSource({"L2", "COSINE"})
   void approximateSearch_casesAddedAfterFreeze_foundAtOnceAndAfterRefreeze(Similarity similarity) {
     long seed = 314L;
