@@ -86,6 +86,11 @@ public final class InMemoryCaseStore implements CaseStore {
   private final Similarity similarity;
   private final SearchMode mode;
   private final int approximateThreshold;
+  /**
+   * Sums values read only to start cache misses early, so that the reads are not eliminated; written by every
+   * searching thread without synchronisation (a lost update does not matter).
+   */
+  private float touched;
   private final int maxObserved;
   private final int legitimateOneIn;
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
@@ -531,9 +536,18 @@ public final class InMemoryCaseStore implements CaseStore {
       if (forced == null && index == approximate && n < k && exact != null && live > n) {
         n = exact.search(vector, vis, found);
       }
+      // The found cases are scattered over the heap: start every case's and vector's cache misses in one short loop,
+      // so that they overlap, before the similarities wait on them one by one.
+      Case[] cs = cases;
+      float touch = 0;
+      for (int i = 0; i < n; i++) {
+        float[] v = cs[found[i]].vectorUnsafe();
+        touch += v[0] + v[v.length - 1];
+      }
+      touched += touch;
       double[] sims = new double[n];
       for (int i = 0; i < n; i++) {
-        double sim = similarity(vector, cases[found[i]].vectorUnsafe());
+        double sim = similarity(vector, cs[found[i]].vectorUnsafe());
         int o = found[i];
         int j = i;
         while (j > 0 && (sims[j - 1] < sim || (sims[j - 1] == sim && found[j - 1] > o))) {
