@@ -2,6 +2,7 @@ package dev.fraudengine.features;
 
 import java.util.AbstractMap;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -9,16 +10,32 @@ import java.util.Map;
  * Finds, from a transaction id given to feedback, the events its label belongs to: the event time, the id's hash
  * and the keys and states of the entities that keep labels. Entries are kept in arrival order (close to event-time
  * order, within the allowed lateness) and dropped once no label-delayed window can reach them any more
- * (time <= watermark - retention), or, oldest first, beyond a size bound (counted).
+ * (time <= watermark - retention), or, oldest first, beyond a size bound (counted). A second put of an id updates
+ * its entry in place, keeping its place in arrival order (as a LinkedHashMap would).
  *
- * Layout, for no object per transaction: the entries are a ring buffer of parallel columns (id; time and hashes;
- * per label-keeping entity its key and state), oldest at `first`; an open-addressing table (linear probing on the
- * id's String hash, at most half full, backward-shift deletion as in Knuth, TAOCP vol. 3, 6.4, Algorithm R) maps an
- * id to its ring slot. A table cell holds the id's hash beside the slot, so that probing, inserting and removing
- * read no cold id string and no other column (a lookup touches few cache lines). Both double when full. A second put of an id updates its entry in place, keeping its place
- * in arrival order (as a LinkedHashMap would).
+ * Layout, for no object per transaction and no long pause when the index grows:
  *
- * Thread-safe: one lock; each operation is O(1) amortized.
+ * - Every entry gets a sequence number, one more than the last; the live entries are the numbers
+ *   [first, first + size). Their columns (id; time and hashes; per label-keeping entity its key and state) sit in
+ *   fixed-size pages of 2^pageBits entries, and a directory of pages (power-of-two length d) is a ring: number s lives
+ *   in page (s >>> pageBits) & (d - 1) at offset s & (page - 1). Pages are allocated when the tail first reaches
+ *   them. When the ring is full the directory doubles and the pages keep their entries: each moves, by reference,
+ *   to the place its page number now maps to. Only when the head is in the middle of a page is that page shared by
+ *   the oldest and the newest entries; these then part, and the smaller part is copied to a fresh page (at most half
+ *   a page of entries).
+ * - An open-addressing table maps an id to its sequence number: 64 independent sub-tables, chosen by the top bits
+ *   of the id's mixed String hash, each probed linearly, kept at most half full and doubled on its own, so one
+ *   doubling rehashes about 1/64 of the entries. Removal is backward-shift deletion (Knuth, TAOCP vol. 3, 6.4,
+ *   Algorithm R) within the sub-table. A cell holds the mixed hash (high half) beside the low 31 bits of the
+ *   sequence number with bit 31 set (low half; 0 is an empty cell): live numbers span fewer than 2^31, so the low
+ *   bits and `first` give the number back, and neither page moves nor the wrap of the low bits touch the table.
+ *   Probing, inserting and removing read no cold id string and no other column (few cache lines per lookup).
+ *
+ * The largest single step is thus one sub-table doubling (1/64 of the table) or one page allocated or half-copied,
+ * not a copy of everything.
+ *
+ * Thread-safe: one lock; each operation is O(1) amortized. touch and touchOldest read without it, only to warm
+ * caches.
  */
 final class LabelIndex {
   /**
@@ -29,22 +46,44 @@ final class LabelIndex {
    */
   record Entry(long time, int txHash, String[] keys, EntityState[] states) {}
 
-  private static final int INITIAL = 1 << 10;
+  /** Entries per page, as a power of two: 4,096. */
+  static final int PAGE_BITS = 12;
+  private static final int TABLE_BITS = 6;
+  private static final int SUB_TABLE_INITIAL = 16;
+  private static final long MARK = 1L << 31;
+  private static final long HIGH = 0xFFFF_FFFF_0000_0000L;
+  private static final long LOW = 0xFFFF_FFFFL;
+
+  /** One page of the ring; final fields, so that a racy reader sees the arrays of any page it sees. */
+  private static final class Page {
+    final String[] ids;
+    /** Per entry, two longs: the event time, then the id's mixed hash (high half) and the id hash (low half). */
+    final long[] rows;
+    final String[] keys;
+    final EntityState[] states;
+
+    Page(int entries, int groups) {
+      ids = new String[entries];
+      rows = new long[2 * entries];
+      keys = new String[entries * groups];
+      states = new EntityState[entries * groups];
+    }
+  }
 
   private final int groups;
   private final int[] keyIndex;
   private final int[] groupIndex;
   private final long retention;
   private final long maxEntries;
-  private String[] ids;
-  /** Per ring slot, two longs: the event time, then the id's table hash (high half) and the id hash (low half). */
-  private long[] rows;
-  private String[] keys;
-  private EntityState[] states;
-  private int first;
+  private final int pageBits;
+  private final int pageMask;
+  private Page[] pages;
+  /** The sequence number of the oldest entry. */
+  private long first;
   private int size;
-  /** Per table cell: the id's table hash (high half) and its ring slot + 1 (low half); 0 for an empty cell. */
-  private long[] table;
+  /** The sub-tables; a cell holds the id's mixed hash (high half) and MARK | its sequence number's low 31 bits. */
+  private final long[][] tables = new long[1 << TABLE_BITS][];
+  private final int[] counts = new int[1 << TABLE_BITS];
   private long evicted;
 
   /**
@@ -52,38 +91,57 @@ final class LabelIndex {
    * @param groupIndex per label-keeping group, its index in the pipeline's group array
    */
   LabelIndex(int[] keyIndex, int[] groupIndex, long retention, long maxEntries) {
+    this(keyIndex, groupIndex, retention, maxEntries, PAGE_BITS, 0);
+  }
+
+  /** For tests: small pages, and a first sequence number near a wrap of the table's low 31 bits. */
+  LabelIndex(int[] keyIndex, int[] groupIndex, long retention, long maxEntries, int pageBits, long firstSeq) {
+    if (pageBits < 0 || pageBits > 20) {
+      throw new IllegalArgumentException("pageBits must be in [0, 20], but was " + pageBits);
+    }
+    if (firstSeq < 0) {
+      throw new IllegalArgumentException("firstSeq must be >= 0, but was " + firstSeq);
+    }
     this.groups = keyIndex.length;
     this.keyIndex = keyIndex.clone();
     this.groupIndex = groupIndex.clone();
     this.retention = retention;
     this.maxEntries = maxEntries;
-    allocate(INITIAL);
+    this.pageBits = pageBits;
+    this.pageMask = (1 << pageBits) - 1;
+    this.first = firstSeq;
+    allocate();
   }
 
-  private void allocate(int capacity) {
-    ids = new String[capacity];
-    rows = new long[2 * capacity];
-    keys = new String[capacity * groups];
-    states = new EntityState[capacity * groups];
-    table = new long[2 * capacity];
-    first = 0;
+  private void allocate() {
+    pages = new Page[1];
+    for (int s = 0; s < tables.length; s++) {
+      tables[s] = new long[SUB_TABLE_INITIAL];
+      counts[s] = 0;
+    }
     size = 0;
+  }
+
+  private Page page(long seq) {
+    return pages[(int) (seq >>> pageBits) & (pages.length - 1)];
   }
 
   /**
    * Remembers a transaction: its keys and recorded states are read from the pipeline's per-transaction arrays.
    */
   synchronized void put(String id, long time, int txHash, String[] allKeys, EntityState[] recorded, long watermark) {
-    int slot = slotFor(id);
-    rows[2 * slot] = time;
-    rows[2 * slot + 1] = (rows[2 * slot + 1] & 0xFFFF_FFFF_0000_0000L) | (txHash & 0xFFFF_FFFFL);
+    long seq = seqFor(id);
+    Page p = page(seq);
+    int o = (int) seq & pageMask;
+    p.rows[2 * o] = time;
+    p.rows[2 * o + 1] = (p.rows[2 * o + 1] & HIGH) | (txHash & LOW);
     for (int j = 0; j < groups; j++) {
-      keys[slot * groups + j] = allKeys[keyIndex[j]];
-      states[slot * groups + j] = recorded[groupIndex[j]];
+      p.keys[o * groups + j] = allKeys[keyIndex[j]];
+      p.states[o * groups + j] = recorded[groupIndex[j]];
     }
     long cutoff = watermark - retention;
     while (size > 0) {
-      if (rows[2 * first] <= cutoff) {
+      if (page(first).rows[2 * ((int) first & pageMask)] <= cutoff) {
         removeOldest();
       } else if (size > maxEntries) {
         removeOldest();
@@ -95,55 +153,76 @@ final class LabelIndex {
   }
 
   private void putEntry(String id, Entry e) {
-    int slot = slotFor(id);
-    rows[2 * slot] = e.time();
-    rows[2 * slot + 1] = (rows[2 * slot + 1] & 0xFFFF_FFFF_0000_0000L) | (e.txHash() & 0xFFFF_FFFFL);
+    long seq = seqFor(id);
+    Page p = page(seq);
+    int o = (int) seq & pageMask;
+    p.rows[2 * o] = e.time();
+    p.rows[2 * o + 1] = (p.rows[2 * o + 1] & HIGH) | (e.txHash() & LOW);
     for (int j = 0; j < groups; j++) {
-      keys[slot * groups + j] = j < e.keys().length ? e.keys()[j] : null;
-      states[slot * groups + j] = e.states() != null && j < e.states().length ? e.states()[j] : null;
+      p.keys[o * groups + j] = j < e.keys().length ? e.keys()[j] : null;
+      p.states[o * groups + j] = e.states() != null && j < e.states().length ? e.states()[j] : null;
     }
   }
 
-  /** The ring slot of {@code id}: its own if present (keeping its place), else a new one at the tail. */
-  private int slotFor(String id) {
-    int slot = find(id);
-    if (slot >= 0) {
-      return slot;
+  /** The sequence number of {@code id}: its own if present (keeping its place), else a new one at the tail. */
+  private long seqFor(String id) {
+    int h = mix(id);
+    long seq = find(id, h);
+    if (seq >= 0) {
+      return seq;
     }
-    if (size == ids.length) {
+    if (size == (long) pages.length << pageBits) {
       grow();
     }
-    slot = (first + size) & (ids.length - 1);
-    ids[slot] = id;
+    seq = first + size;
+    int at = (int) (seq >>> pageBits) & (pages.length - 1);
+    Page p = pages[at];
+    if (p == null) {
+      p = new Page(1 << pageBits, groups);
+      pages[at] = p;
+    }
+    int o = (int) seq & pageMask;
+    p.ids[o] = id;
+    p.rows[2 * o + 1] = (long) h << 32;
     size++;
-    int h = mix(id);
-    rows[2 * slot + 1] = (long) h << 32;
-    insert(h, slot);
-    return slot;
+    insert(h, seq);
+    return seq;
   }
 
   /**
    * Reads, without the lock, the table cell a {@link #put} of {@code id} will probe first and the row of the oldest
-   * entry (which the put may remove; see {@link #touchOldest}), and returns what it read: a racy read that only warms the caches (see
-   * OnlineFeaturePipeline.process). Every index is checked; nothing is written.
+   * entry (which the put may remove; see {@link #touchOldest}), and returns what it read: a racy read that only
+   * warms the caches (see OnlineFeaturePipeline.process). Every index is checked; nothing is written.
    */
   long touch(String id) {
-    long[] t = table;
-    long[] r = rows;
-    int f = first;
-    long x = t[mix(id) & (t.length - 1)];
-    if (2 * f + 1 < r.length) {
-      x += r[2 * f + 1];
+    int h = mix(id);
+    long[] t = tables[h >>> (32 - TABLE_BITS)];
+    long x = t[h & (t.length - 1)];
+    long[] r = oldestRows();
+    int i = 2 * ((int) first & pageMask) + 1;
+    if (r != null && i < r.length) {
+      x += r[i];
     }
     return x;
   }
 
   /** The second step of {@link #touch}: the table cell of the oldest entry, found from its row (now cached). */
   long touchOldest() {
-    long[] t = table;
-    long[] r = rows;
-    int f = first;
-    return 2 * f + 1 < r.length ? t[(int) (r[2 * f + 1] >>> 32) & (t.length - 1)] : 0;
+    long[] r = oldestRows();
+    int i = 2 * ((int) first & pageMask) + 1;
+    if (r == null || i >= r.length) {
+      return 0;
+    }
+    int h = (int) (r[i] >>> 32);
+    long[] t = tables[h >>> (32 - TABLE_BITS)];
+    return t[h & (t.length - 1)];
+  }
+
+  /** Without the lock: the rows of the page that holds, or lately held, the oldest entry, or null. */
+  private long[] oldestRows() {
+    Page[] d = pages;
+    Page p = d[(int) (first >>> pageBits) & (d.length - 1)];
+    return p == null ? null : p.rows;
   }
 
   private static int mix(String id) {
@@ -151,95 +230,144 @@ final class LabelIndex {
     return h ^ (h >>> 16);
   }
 
-  /** The ring slot of {@code id}, or -1. Probing compares table hashes and reads no other id than a match. */
-  private int find(String id) {
-    int h = mix(id);
-    int mask = table.length - 1;
-    for (int i = h & mask; table[i] != 0; i = (i + 1) & mask) {
-      long cell = table[i];
+  /** The live sequence number whose low 31 bits a cell holds. */
+  private long seqOf(long cell) {
+    return first + (((int) cell - (int) first) & 0x7FFF_FFFF);
+  }
+
+  /** The sequence number of {@code id}, or -1. Probing compares hashes and reads no other id than a match. */
+  private long find(String id, int h) {
+    long[] t = tables[h >>> (32 - TABLE_BITS)];
+    int mask = t.length - 1;
+    for (int i = h & mask; t[i] != 0; i = (i + 1) & mask) {
+      long cell = t[i];
       if ((int) (cell >>> 32) == h) {
-        int slot = (int) cell - 1;
-        String other = ids[slot];
+        long seq = seqOf(cell);
+        String other = page(seq).ids[(int) seq & pageMask];
         if (other == id || other.equals(id)) {
-          return slot;
+          return seq;
         }
       }
     }
     return -1;
   }
 
-  private void insert(int h, int slot) {
-    int mask = table.length - 1;
+  private void insert(int h, long seq) {
+    int s = h >>> (32 - TABLE_BITS);
+    if (2 * (counts[s] + 1) > tables[s].length) {
+      growTable(s);
+    }
+    long[] t = tables[s];
+    int mask = t.length - 1;
     int i = h & mask;
-    while (table[i] != 0) {
+    while (t[i] != 0) {
       i = (i + 1) & mask;
     }
-    table[i] = ((long) h << 32) | (slot + 1);
+    t[i] = ((long) h << 32) | MARK | (seq & 0x7FFF_FFFFL);
+    counts[s]++;
+  }
+
+  private void growTable(int s) {
+    long[] old = tables[s];
+    long[] t = new long[2 * old.length];
+    int mask = t.length - 1;
+    for (long cell : old) {
+      if (cell != 0) {
+        int i = (int) (cell >>> 32) & mask;
+        while (t[i] != 0) {
+          i = (i + 1) & mask;
+        }
+        t[i] = cell;
+      }
+    }
+    tables[s] = t;
   }
 
   private void removeOldest() {
-    int slot = first;
-    int mask = table.length - 1;
-    int i = (int) (rows[2 * slot + 1] >>> 32) & mask;
-    while ((int) table[i] != slot + 1) {
+    Page p = page(first);
+    int o = (int) first & pageMask;
+    int h = (int) (p.rows[2 * o + 1] >>> 32);
+    int s = h >>> (32 - TABLE_BITS);
+    long[] t = tables[s];
+    int mask = t.length - 1;
+    long want = MARK | (first & 0x7FFF_FFFFL);
+    int i = h & mask;
+    while ((t[i] & LOW) != want) {
       i = (i + 1) & mask;
     }
     int hole = i;
-    for (int j = (hole + 1) & mask; table[j] != 0; j = (j + 1) & mask) {
-      int home = (int) (table[j] >>> 32) & mask;
+    for (int j = (hole + 1) & mask; t[j] != 0; j = (j + 1) & mask) {
+      int home = (int) (t[j] >>> 32) & mask;
       if (((j - home) & mask) >= ((j - hole) & mask)) {
-        table[hole] = table[j];
+        t[hole] = t[j];
         hole = j;
       }
     }
-    table[hole] = 0;
-    ids[slot] = null;
+    t[hole] = 0;
+    counts[s]--;
+    p.ids[o] = null;
     for (int j = 0; j < groups; j++) {
-      keys[slot * groups + j] = null;
-      states[slot * groups + j] = null;
+      p.keys[o * groups + j] = null;
+      p.states[o * groups + j] = null;
     }
-    first = (first + 1) & (ids.length - 1);
+    first++;
     size--;
   }
 
+  /**
+   * Doubles the directory of a full ring. Each page number in use maps to a new place; its page moves there whole,
+   * except the page the head and the tail share when the head is mid-page: the smaller part moves to a new page.
+   */
   private void grow() {
-    String[] oldIds = ids;
-    long[] oldRows = rows;
-    String[] oldKeys = keys;
-    EntityState[] oldStates = states;
-    int oldFirst = first;
-    int n = size;
-    int mask = oldIds.length - 1;
-    allocate(oldIds.length * 2);
-    for (int x = 0; x < n; x++) {
-      int from = (oldFirst + x) & mask;
-      ids[x] = oldIds[from];
-      rows[2 * x] = oldRows[2 * from];
-      rows[2 * x + 1] = oldRows[2 * from + 1];
-      System.arraycopy(oldKeys, from * groups, keys, x * groups, groups);
-      System.arraycopy(oldStates, from * groups, states, x * groups, groups);
-      insert((int) (rows[2 * x + 1] >>> 32), x);
+    Page[] old = pages;
+    int d = old.length;
+    if ((long) d << (pageBits + 1) > Integer.MAX_VALUE) {
+      throw new IllegalStateException("label index full at " + size + " entries");
     }
-    size = n;
+    Page[] dir = new Page[2 * d];
+    long head = first >>> pageBits;
+    int cut = (int) first & pageMask;
+    for (long n = head; n < head + d; n++) {
+      dir[(int) n & (2 * d - 1)] = old[(int) n & (d - 1)];
+    }
+    if (cut != 0) {
+      Page shared = old[(int) head & (d - 1)];
+      Page fresh = new Page(1 << pageBits, groups);
+      int tailPlace = (int) (head + d) & (2 * d - 1);
+      if (cut <= (1 << pageBits) - cut) {
+        move(shared, fresh, 0, cut);
+        dir[tailPlace] = fresh;
+      } else {
+        move(shared, fresh, cut, 1 << pageBits);
+        dir[(int) head & (2 * d - 1)] = fresh;
+        dir[tailPlace] = shared;
+      }
+    }
+    pages = dir;
+  }
+
+  /** Moves the entries at offsets [from, to) of one page to the same offsets of another, clearing the source. */
+  private void move(Page src, Page dst, int from, int to) {
+    System.arraycopy(src.ids, from, dst.ids, from, to - from);
+    System.arraycopy(src.rows, 2 * from, dst.rows, 2 * from, 2 * (to - from));
+    System.arraycopy(src.keys, from * groups, dst.keys, from * groups, (to - from) * groups);
+    System.arraycopy(src.states, from * groups, dst.states, from * groups, (to - from) * groups);
+    Arrays.fill(src.ids, from, to, null);
+    Arrays.fill(src.keys, from * groups, to * groups, null);
+    Arrays.fill(src.states, from * groups, to * groups, null);
   }
 
   /** The entry of {@code id} without its keys (what feedback needs), or {@code null}. */
   synchronized Entry get(String id) {
-    int slot = find(id);
-    if (slot < 0) {
+    long seq = find(id, mix(id));
+    if (seq < 0) {
       return null;
     }
+    Page p = page(seq);
+    int o = (int) seq & pageMask;
     EntityState[] s = new EntityState[groups];
-    System.arraycopy(states, slot * groups, s, 0, groups);
-    return new Entry(rows[2 * slot], (int) rows[2 * slot + 1], null, s);
-  }
-
-  private Entry entry(int slot) {
-    String[] k = new String[groups];
-    EntityState[] s = new EntityState[groups];
-    System.arraycopy(keys, slot * groups, k, 0, groups);
-    System.arraycopy(states, slot * groups, s, 0, groups);
-    return new Entry(rows[2 * slot], (int) rows[2 * slot + 1], k, s);
+    System.arraycopy(p.states, o * groups, s, 0, groups);
+    return new Entry(p.rows[2 * o], (int) p.rows[2 * o + 1], null, s);
   }
 
   synchronized long evicted() {
@@ -253,15 +381,22 @@ final class LabelIndex {
   /** The entries, oldest first. */
   synchronized List<Map.Entry<String, Entry>> entries() {
     List<Map.Entry<String, Entry>> list = new ArrayList<>(size);
-    for (int x = 0; x < size; x++) {
-      int slot = (first + x) & (ids.length - 1);
-      list.add(new AbstractMap.SimpleImmutableEntry<>(ids[slot], entry(slot)));
+    for (long seq = first; seq < first + size; seq++) {
+      Page p = page(seq);
+      int o = (int) seq & pageMask;
+      String[] k = new String[groups];
+      EntityState[] s = new EntityState[groups];
+      System.arraycopy(p.keys, o * groups, k, 0, groups);
+      System.arraycopy(p.states, o * groups, s, 0, groups);
+      Entry e = new Entry(p.rows[2 * o], (int) p.rows[2 * o + 1], k, s);
+      list.add(new AbstractMap.SimpleImmutableEntry<>(p.ids[o], e));
     }
     return list;
   }
 
   synchronized void clear() {
-    allocate(INITIAL);
+    first += size;
+    allocate();
   }
 
   synchronized void putAll(List<Map.Entry<String, Entry>> restored) {
@@ -272,6 +407,15 @@ final class LabelIndex {
 
   /** Approximate heap bytes held (the ids' strings aside). */
   synchronized long bytes() {
-    return 5 * 16L + ids.length * (4L + 16 + 8L * groups) + 8L * table.length;
+    long b = 16 + 4L * pages.length;
+    long perPage = 16 + 4 * 16 + ((4L + 16 + 8L * groups) << pageBits);
+    for (Page p : pages) {
+      b += p == null ? 0 : perPage;
+    }
+    b += 2 * 16 + 4L * tables.length + 4L * counts.length;
+    for (long[] t : tables) {
+      b += 16 + 8L * t.length;
+    }
+    return b;
   }
 }

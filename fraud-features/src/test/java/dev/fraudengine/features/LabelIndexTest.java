@@ -1,15 +1,22 @@
 package dev.fraudengine.features;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongFunction;
 import org.junit.jupiter.api.Test;
 
 class LabelIndexTest {
+  private static final EntityState STATE = new EntityState(true, 0, false, 1);
+
   /** The index's contract, as the LinkedHashMap it replaced kept it. */
   private static final class Reference {
     final LinkedHashMap<String, long[]> entries = new LinkedHashMap<>();
@@ -32,42 +39,195 @@ class LabelIndexTest {
     }
   }
 
-  @Test
-  void labelIndex_randomPutsWithDuplicatesExpiryAndBound_behaveAsAnInsertionOrderedMap() {
-    long seed = System.nanoTime();
+  /** 256 ids per suffix share one String hash: each is 8 blocks of "Aa" or "BB" (equal hashes), then the suffix. */
+  private static String colliding(long n) {
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < 8; i++) {
+      b.append((n >>> i & 1) == 0 ? "Aa" : "BB");
+    }
+    return b.append('#').append(n >>> 8).toString();
+  }
+
+  private static void put(LabelIndex index, String id, long time, int hash, String key, long watermark) {
+    index.put(id, time, hash, new String[] {"card", key}, new EntityState[] {STATE}, watermark);
+  }
+
+  /**
+   * Random puts (some repeating an id), probes, expiry and the size bound, checked step by step against the
+   * reference; the order of entries() and a restore by putAll are checked too.
+   */
+  private static void randomRun(long seed, int steps, long retention, long max, int pageBits, long firstSeq,
+      LongFunction<String> ids) {
     System.out.println("LabelIndexTest seed " + seed);
     SplittableRandom r = new SplittableRandom(seed);
-    long retention = 5_000;
-    long max = 3_000;
-    LabelIndex index = new LabelIndex(new int[] {1}, new int[] {0}, retention, max);
+    LabelIndex index = new LabelIndex(new int[] {1}, new int[] {0}, retention, max, pageBits, firstSeq);
     Reference ref = new Reference();
     long clock = 0;
-    EntityState state = new EntityState(true, 0, false, 1);
-    for (int step = 0; step < 100_000; step++) {
-      clock += r.nextInt(step < 50_000 ? 3 : 1);
+    for (int step = 0; step < steps; step++) {
+      clock += r.nextInt(step < steps / 2 ? 3 : 1);
+      if (r.nextInt(steps / 10 + 1) == 0) {
+        clock += retention / 2;
+      }
       long time = clock - r.nextInt(50);
-      String id = "t" + (r.nextInt(10) == 0 ? r.nextInt(step + 1) : step);
+      String id = ids.apply(r.nextInt(10) == 0 ? r.nextInt(step + 1) : step);
       int hash = r.nextInt();
-      index.put(id, time, hash, new String[] {"card", "k" + step}, new EntityState[] {state}, clock);
+      put(index, id, time, hash, "k" + step, clock);
       ref.put(id, time, hash, clock, retention, max);
-      String probe = "t" + r.nextInt(step + 1);
+      String probe = ids.apply(r.nextInt(step + 1));
       LabelIndex.Entry e = index.get(probe);
       long[] want = ref.entries.get(probe);
       assertThat(e == null).as("seed %d, step %d, %s", seed, step, probe).isEqualTo(want == null);
       if (e != null) {
         assertThat(e.time()).isEqualTo(want[0]);
         assertThat(e.txHash()).isEqualTo((int) want[1]);
-        assertThat(e.states()).containsExactly(state);
+        assertThat(e.states()).containsExactly(STATE);
       }
       assertThat(index.size()).as("seed %d, step %d", seed, step).isEqualTo(ref.entries.size());
       assertThat(index.evicted()).isEqualTo(ref.evicted);
+      if (step % 4_999 == 0) {
+        assertThat(index.entries().stream().map(Map.Entry::getKey).toList()).as("seed %d, step %d", seed, step)
+            .isEqualTo(List.copyOf(ref.entries.keySet()));
+      }
     }
     List<Map.Entry<String, LabelIndex.Entry>> entries = index.entries();
-    assertThat(entries).extracting(Map.Entry::getKey).containsExactlyElementsOf(ref.entries.keySet());
-    LabelIndex copy = new LabelIndex(new int[] {1}, new int[] {0}, retention, max);
+    List<String> order = List.copyOf(ref.entries.keySet());
+    assertThat(entries.stream().map(Map.Entry::getKey).toList()).isEqualTo(order);
+    assertThat(entries.stream().map(x -> x.getValue().time()).toList())
+        .isEqualTo(ref.entries.values().stream().map(v -> v[0]).toList());
+    LabelIndex copy = new LabelIndex(new int[] {1}, new int[] {0}, retention, max, pageBits, firstSeq);
     copy.putAll(entries);
-    assertThat(copy.entries()).extracting(Map.Entry::getKey).containsExactlyElementsOf(ref.entries.keySet());
+    assertThat(copy.entries().stream().map(Map.Entry::getKey).toList()).isEqualTo(order);
     assertThat(copy.entries().get(0).getValue().keys()).containsExactly(entries.get(0).getValue().keys());
     assertThat(entries).allSatisfy(e -> assertThat(e.getValue().keys()).singleElement().asString().startsWith("k"));
+  }
+
+  @Test
+  void labelIndex_randomPutsWithDuplicatesExpiryAndBound_behaveAsAnInsertionOrderedMap() {
+    randomRun(System.nanoTime(), 100_000, 5_000, 3_000, LabelIndex.PAGE_BITS, 0, n -> "t" + n);
+  }
+
+  @Test
+  void labelIndex_smallPagesGrowingWhileEvicting_behaveAsAnInsertionOrderedMap() {
+    for (int pageBits : new int[] {0, 1, 3, 5}) {
+      randomRun(System.nanoTime(), 60_000, 5_000, 3_000, pageBits, 0, n -> "t" + n);
+    }
+  }
+
+  @Test
+  void labelIndex_manyPageAndSubTableGrowthsWithoutRemoval_behaveAsAnInsertionOrderedMap() {
+    randomRun(System.nanoTime(), 150_000, Long.MAX_VALUE / 4, Long.MAX_VALUE, 4, 0, n -> "t" + n);
+  }
+
+  @Test
+  void labelIndex_sequenceWrapsTheTableLowBits_behaveAsAnInsertionOrderedMap() {
+    randomRun(System.nanoTime(), 60_000, 5_000, 3_000, 3, (1L << 31) - 20_000, n -> "t" + n);
+    randomRun(System.nanoTime(), 60_000, 5_000, 3_000, 3, (1L << 32) - 30_001, n -> "t" + n);
+  }
+
+  @Test
+  void labelIndex_idsWithEqualStringHashes_behaveAsAnInsertionOrderedMap() {
+    assertThat(colliding(0).hashCode()).isEqualTo(colliding(255).hashCode());
+    randomRun(System.nanoTime(), 40_000, 5_000, 3_000, 2, 0, LabelIndexTest::colliding);
+  }
+
+  @Test
+  void grow_headMidPage_splitsTheSharedPageAndKeepsOrder() {
+    int pageBits = 3;
+    for (int cut = 0; cut < 1 << pageBits; cut++) {
+      LabelIndex index = new LabelIndex(new int[] {1}, new int[] {0}, 100, Long.MAX_VALUE, pageBits, 0);
+      for (int i = 0; i < cut; i++) {
+        put(index, "old" + i, 0, i, "o", 0);
+      }
+      List<String> want = new ArrayList<>();
+      for (int i = 0; i < 300; i++) {
+        String id = "t" + i;
+        put(index, id, 1_000, i, "k" + i, 1_000);
+        want.add(id);
+        assertThat(index.entries()).as("cut %d, after %d", cut, i).extracting(Map.Entry::getKey)
+            .containsExactlyElementsOf(want);
+        for (int j = 0; j <= i; j++) {
+          LabelIndex.Entry e = index.get("t" + j);
+          assertThat(e).as("cut %d, t%d after %d", cut, j, i).isNotNull();
+          assertThat(e.txHash()).isEqualTo(j);
+        }
+        assertThat(index.get("old0")).isNull();
+      }
+      assertThat(index.entries()).allSatisfy(e -> assertThat(e.getValue().keys()[0]).startsWith("k"));
+    }
+  }
+
+  @Test
+  void put_existingIdAfterGrowth_updatesInPlace() {
+    LabelIndex index = new LabelIndex(new int[] {1}, new int[] {0}, 100, Long.MAX_VALUE, 2, 0);
+    put(index, "z", 0, 0, "k", 0);
+    put(index, "old", 0, 0, "k", 0);
+    for (int i = 0; i < 100; i++) {
+      put(index, "t" + i, 10, i, "k", 10);
+    }
+    put(index, "old", 20, 7, "k", 20);
+    assertThat(index.entries()).extracting(Map.Entry::getKey).startsWith("z", "old", "t0");
+    assertThat(index.get("old").txHash()).isEqualTo(7);
+    assertThat(index.size()).isEqualTo(102);
+  }
+
+  @Test
+  void clear_afterGrowth_emptiesAndAcceptsNewEntries() {
+    LabelIndex index = new LabelIndex(new int[] {1}, new int[] {0}, 100, Long.MAX_VALUE, 2, 0);
+    for (int i = 0; i < 1_000; i++) {
+      put(index, "t" + i, 0, i, "k", 0);
+    }
+    long grown = index.bytes();
+    index.clear();
+    assertThat(index.size()).isZero();
+    assertThat(index.get("t1")).isNull();
+    assertThat(index.bytes()).isLessThan(grown);
+    put(index, "t1", 0, 5, "k", 0);
+    assertThat(index.get("t1").txHash()).isEqualTo(5);
+    assertThat(index.entries()).extracting(Map.Entry::getKey).containsExactly("t1");
+  }
+
+  @Test
+  void constructor_badPageBitsOrSequence_rejected() {
+    assertThatThrownBy(() -> new LabelIndex(new int[0], new int[0], 1, 1, 21, 0))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("pageBits");
+    assertThatThrownBy(() -> new LabelIndex(new int[0], new int[0], 1, 1, 2, -1))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("firstSeq");
+  }
+
+  @Test
+  void touch_racingPutsGrowthEvictionAndClear_neverThrows() throws InterruptedException {
+    long seed = System.nanoTime();
+    System.out.println("LabelIndexTest seed " + seed);
+    LabelIndex index = new LabelIndex(new int[] {1}, new int[] {0}, 2_000, 50_000, 1, (1L << 31) - 100_000);
+    AtomicBoolean done = new AtomicBoolean();
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    long[] sink = new long[1];
+    Thread toucher = new Thread(() -> {
+      SplittableRandom r = new SplittableRandom(seed + 1);
+      try {
+        while (!done.get()) {
+          sink[0] += index.touch("t" + r.nextInt(300_000)) + index.touchOldest();
+        }
+      } catch (Throwable t) {
+        failure.set(t);
+      }
+    });
+    toucher.start();
+    SplittableRandom r = new SplittableRandom(seed);
+    long clock = 0;
+    for (int step = 0; step < 300_000; step++) {
+      clock += r.nextInt(3);
+      if (r.nextInt(20_000) == 0) {
+        clock += 1_500;
+      }
+      if (r.nextInt(100_000) == 0) {
+        index.clear();
+      }
+      put(index, "t" + step, clock, step, "k", clock);
+    }
+    done.set(true);
+    toucher.join();
+    assertThat(failure.get()).as("seed %d", seed).isNull();
+    System.out.println("LabelIndexTest touch sink " + sink[0]);
   }
 }
