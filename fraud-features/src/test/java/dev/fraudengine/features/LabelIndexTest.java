@@ -13,7 +13,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongFunction;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
+// A corrupt probe sequence loops rather than throws: a test that broke it would hang without this bound.
+@Timeout(120)
 class LabelIndexTest {
   private static final EntityState STATE = new EntityState(true, 0, false, 1);
 
