@@ -196,7 +196,7 @@ final class FrozenGraph {
         if (vis.all()) {
           walkList(q, null, ef, s);
         } else {
-          walk(q, vis, ef, s);
+          walk(q, null, vis, ef, s);
         }
       } else {
         float[] table = s.table(subspaces * ProductQuantizer.CENTROIDS);
@@ -206,7 +206,7 @@ final class FrozenGraph {
         if (vis.all()) {
           walkList(q, table, ef, s);
         } else {
-          walkCoded(table, vis, ef, s);
+          walk(q, table, vis, ef, s);
         }
         rerank(q, Math.max(out.length, rerank), out.length, s);
         reranked = true;
@@ -285,33 +285,15 @@ final class FrozenGraph {
    * shifting the tail of the list take none. Leaves the list as the results (sorted but for equal costs).
    */
   private void walkList(float[] q, float[] table, int ef, Scratch s) {
-    int cur = entry;
-    float curCost = walkCost(q, table, cur, Float.POSITIVE_INFINITY);
-    for (int level = topLevel; level >= 1; level--) {
-      final int[] offs = upperOffsets[level - 1];
-      final int[] es = upperEdges[level - 1];
-      boolean moved = true;
-      while (moved) {
-        moved = false;
-        int slot = upperSlot[cur];
-        for (int e = offs[slot], end = offs[slot + 1]; e < end; e++) {
-          int n = es[e];
-          float c = walkCost(q, table, n, curCost);
-          if (c < curCost) {
-            curCost = c;
-            cur = n;
-            moved = true;
-          }
-        }
-      }
-    }
+    long start = descend(q, table);
+    int cur = (int) start;
     final int[] offs = offsets;
     final int[] es = edges;
     final long[] bits = s.bits(this.size);
     final int[] fresh = s.fresh;
     final long[] list = s.res;
     bits[cur >>> 6] |= 1L << cur;
-    list[0] = key(curCost, cur);
+    list[0] = start;
     int filled = 1;
     int at = 0;
     while (at < filled) {
@@ -361,7 +343,35 @@ final class FrozenGraph {
     s.resCap = ef;
   }
   /**
-   * A node's cost in the list walk: its code's, by the query's table, or (table null) its vector's, which may be
+   * The greedy descent through the upper levels (HNSW) from the entry node: returns the key of the level-0 node to
+   * start from.
+   */
+  private long descend(float[] q, float[] table) {
+    int cur = entry;
+    float curCost = walkCost(q, table, cur, Float.POSITIVE_INFINITY);
+    for (int level = topLevel; level >= 1; level--) {
+      final int[] offs = upperOffsets[level - 1];
+      final int[] es = upperEdges[level - 1];
+      boolean moved = true;
+      while (moved) {
+        moved = false;
+        int slot = upperSlot[cur];
+        for (int e = offs[slot], end = offs[slot + 1]; e < end; e++) {
+          int n = es[e];
+          float c = walkCost(q, table, n, curCost);
+          if (c < curCost) {
+            curCost = c;
+            cur = n;
+            moved = true;
+          }
+        }
+      }
+    }
+    return key(curCost, cur);
+  }
+
+  /**
+   * A node's cost in a walk: its code's, by the query's table, or (table null) its vector's, which may be
    * abandoned above bound.
    */
   private float walkCost(float[] q, float[] table, int node, float bound) {
@@ -382,37 +392,19 @@ final class FrozenGraph {
     return base + (list[base] < k ? 1 : 0);
   }
 
-  /** The walk of {@link #walk} on approximate costs: each node's code scored against the query's table. */
-  private void walkCoded(float[] table, NeighbourIndex.Visibility vis, int ef, Scratch s) {
-    final byte[] cs = codes;
-    final int m = subspaces;
-    int cur = entry;
-    float curCost = ProductQuantizer.cost(table, cs, cur * m, m);
-    for (int level = topLevel; level >= 1; level--) {
-      final int[] offs = upperOffsets[level - 1];
-      final int[] es = upperEdges[level - 1];
-      boolean moved = true;
-      while (moved) {
-        moved = false;
-        int slot = upperSlot[cur];
-        for (int e = offs[slot], end = offs[slot + 1]; e < end; e++) {
-          int n = es[e];
-          float c = ProductQuantizer.cost(table, cs, n * m, m);
-          if (c < curCost) {
-            curCost = c;
-            cur = n;
-            moved = true;
-          }
-        }
-      }
-    }
+  /**
+   * The filtered walk (two heaps): candidates by cost, results only among visible nodes. Costs are codes' by the
+   * query's table, or (table null) vectors', abandoned above the worst result once the results are full.
+   */
+  private void walk(float[] q, float[] table, NeighbourIndex.Visibility vis, int ef, Scratch s) {
+    long k0 = descend(q, table);
+    int cur = (int) k0;
     final int[] offs = offsets;
     final int[] es = edges;
     final int[] visited = s.visited;
     final int epoch = s.epoch;
     final int[] ordinal = ordinalOf;
     visited[cur] = epoch;
-    long k0 = key(curCost, cur);
     s.pushCandidate(k0);
     if (vis.test(ordinal[cur])) {
       s.offerResult(k0);
@@ -423,75 +415,8 @@ final class FrozenGraph {
         break;
       }
       int node = (int) c;
-      final int[] fresh = s.fresh;
-      int count = 0;
-      int touch = 0;
-      for (int e = offs[node], end = offs[node + 1]; e < end; e++) {
-        int n = es[e];
-        if (visited[n] != epoch) {
-          visited[n] = epoch;
-          fresh[count++] = n;
-          touch += cs[n * m];
-        }
-      }
-      s.touched += touch;
-      for (int i = 0; i < count; i++) {
-        int n = fresh[i];
-        long kn = key(ProductQuantizer.cost(table, cs, n * m, m), n);
-        if (s.resSize == ef && kn > s.res[0]) {
-          continue;
-        }
-        s.pushCandidate(kn);
-        if (vis.test(ordinal[n])) {
-          s.offerResult(kn);
-        }
-      }
-    }
-  }
-
-  private void walk(float[] q, NeighbourIndex.Visibility vis, int ef, Scratch s) {
-    final float[] v = vectors;
-    final int dim = dimension;
-    int cur = entry;
-    float curCost = cost(q, v, cur * dim, Float.POSITIVE_INFINITY);
-    for (int level = topLevel; level >= 1; level--) {
-      final int[] offs = upperOffsets[level - 1];
-      final int[] es = upperEdges[level - 1];
-      boolean moved = true;
-      while (moved) {
-        moved = false;
-        int slot = upperSlot[cur];
-        for (int e = offs[slot], end = offs[slot + 1]; e < end; e++) {
-          int m = es[e];
-          float c = cost(q, v, m * dim, curCost);
-          if (c < curCost) {
-            curCost = c;
-            cur = m;
-            moved = true;
-          }
-        }
-      }
-    }
-    final int[] offs = offsets;
-    final int[] es = edges;
-    final int[] visited = s.visited;
-    final int epoch = s.epoch;
-    final int last = dim - 1;
-    visited[cur] = epoch;
-    long k0 = key(curCost, cur);
-    s.pushCandidate(k0);
-    final int[] ordinal = ordinalOf;
-    if (vis.test(ordinal[cur])) {
-      s.offerResult(k0);
-    }
-    while (s.candSize > 0) {
-      long c = s.popCandidate();
-      if (s.resSize == ef && c > s.res[0]) {
-        break;
-      }
-      int node = (int) c;
-      // First pass: mark the unvisited neighbours and touch each one's row, so that their cache misses overlap
-      // (independent loads) instead of each stalling the distance computation that needs it.
+      // First pass: mark the unvisited neighbours and touch each one's code or row, so that their cache misses
+      // overlap (independent loads) instead of each stalling the cost that needs it.
       final int[] fresh = s.fresh;
       int count = 0;
       float touch = 0;
@@ -500,8 +425,7 @@ final class FrozenGraph {
         if (visited[m] != epoch) {
           visited[m] = epoch;
           fresh[count++] = m;
-          int b = m * dim;
-          touch += v[b] + v[b + last];
+          touch += touch(table, m);
         }
       }
       s.touched += touch;
@@ -510,7 +434,7 @@ final class FrozenGraph {
         long km;
         if (s.resSize == ef) {
           float bound = s.worstCost();
-          float cm = cost(q, v, m * dim, bound);
+          float cm = walkCost(q, table, m, bound);
           if (cm > bound) {
             continue;
           }
@@ -519,7 +443,7 @@ final class FrozenGraph {
             continue;
           }
         } else {
-          km = key(cost(q, v, m * dim, Float.POSITIVE_INFINITY), m);
+          km = key(walkCost(q, table, m, Float.POSITIVE_INFINITY), m);
         }
         s.pushCandidate(km);
         if (vis.test(ordinal[m])) {
@@ -527,6 +451,15 @@ final class FrozenGraph {
         }
       }
     }
+  }
+
+  /** Reads a value of a node's code or row, only to start its cache miss. */
+  private float touch(float[] table, int node) {
+    if (table != null) {
+      return codes[node * subspaces];
+    }
+    int b = node * dimension;
+    return vectors[b] + vectors[b + dimension - 1];
   }
 
   /** The cost of row {@code base}: exact, or any value above bound once it is known to exceed bound (L2 only). */

@@ -1,5 +1,7 @@
 package dev.fraudengine.rag;
 
+import static dev.fraudengine.rag.NeighbourIndexTest.gaussian;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -150,38 +152,10 @@ class QuantizedSearchTest {
     long seed = 2_719L;
     System.out.println("quantizedSearch_removedAndLaterLabelled_neverReturnedAndRecallKept seed=" + seed);
     SplittableRandom r = new SplittableRandom(seed);
-    int dim = 16;
-    int n = 6_000;
-    ExactIndex exact = new ExactIndex(dim, Similarity.L2, n);
-    JVectorIndex approximate = new JVectorIndex(dim, Similarity.L2, 16, 100, 50, 50, 4_096);
-    try {
-      long[] visibleFrom = new long[n];
-      for (int o = 0; o < n; o++) {
-        float[] v = gaussian(r, dim);
-        exact.add(o, v);
-        approximate.add(o, v);
-        visibleFrom[o] = o % 3 == 0 ? Long.MAX_VALUE : o % 3 == 1 ? 100 : 5;
-      }
-      approximate.link(0, n);
-      assertThat(approximate.trainedRows()).isEqualTo(4_096);
-      NeighbourIndex.Visibility vis = new NeighbourIndex.Visibility(visibleFrom, n, 50);
-      int hits = 0;
-      for (int q = 0; q < 100; q++) {
-        float[] query = gaussian(r, dim);
-        int[] want = new int[10];
-        int[] got = new int[10];
-        exact.search(query, vis, want);
-        assertThat(approximate.search(query, vis, got)).isEqualTo(10);
-        for (int o : got) {
-          assertThat(o % 3).as("ordinal %d", o).isEqualTo(2);
-        }
-        hits += (int) Arrays.stream(got).filter(o -> Arrays.stream(want).anyMatch(x -> x == o)).count();
-      }
-      assertThat(hits / 1_000.0).isGreaterThanOrEqualTo(0.95);
-    } finally {
-      approximate.close();
-      exact.close();
-    }
+    JVectorIndex approximate = new JVectorIndex(16, Similarity.L2, 16, 100, 50, 50, 4_096);
+    NeighbourIndexTest.assertFilteredSearch(approximate, r, 16, 6_000);
+    // the walk was on codes
+    assertThat(approximate.trainedRows()).isEqualTo(4_096);
   }
 
   @Test
@@ -308,15 +282,6 @@ class QuantizedSearchTest {
   private static float[] scaled(float[] v, float by) {
     for (int i = 0; i < v.length; i++) {
       v[i] *= by;
-    }
-    return v;
-  }
-
-  private static float[] gaussian(SplittableRandom r, int dim) {
-    float[] v = new float[dim];
-    for (int i = 0; i < dim; i++) {
-      double u = 1 - r.nextDouble();
-      v[i] = (float) (Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * r.nextDouble()));
     }
     return v;
   }
