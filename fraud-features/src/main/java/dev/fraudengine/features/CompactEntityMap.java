@@ -24,9 +24,10 @@ import java.util.function.Supplier;
  * Keys. Entries are matched by a 64-bit fingerprint alone: the key string is not compared. The fingerprint is a
  * keyed hash of the key's characters (4 characters at a time through the MurmurHash3 64-bit finaliser, a
  * bijection, starting from a random per-map seed, then the length): two distinct keys of one map share a state
- * with probability about n^2 / 2^65 over n keys (3 * 10^-8 for a million cards), and since the seed is secret and
- * new for each map (snapshots hold keys, not fingerprints), nobody can choose keys that collide on purpose. Pick the
- * Caffeine map (OnlineFeaturePipeline.Builder.entityMap) where even those odds are too high.
+ * with probability about n^2 / 2^65 over n keys (3 * 10^-8 for a million cards). The seed is secret and new for
+ * each map (snapshots hold keys, not fingerprints), so keys cannot be chosen offline to collide; the hash is not a
+ * cryptographic MAC, though, so pseudonymise keys (HMAC) or pick the Caffeine map
+ * (OnlineFeaturePipeline.Builder.entityMap) where an adversary may probe the map or even those odds are too high.
  *
  * Bounds, on the pipeline's event-time clock (the watermark), as the Caffeine map keeps them:
  *   - size: a segment holds at most maxEntities / segments entries (a map therefore may evict a little before it
