@@ -486,7 +486,8 @@ public final class OnlineFeaturePipeline implements FeaturePipeline {
      * The default: open-addressing tables over primitive arrays, locked by segment, matching keys by a 64-bit keyed
      * fingerprint (two distinct keys of one map share a state with probability about {@code n^2 / 2^65} for
      * {@code n} keys, 3 in 100 million for a million cards; the fingerprint's seed is secret and random per map, so
-     * keys cannot be chosen to collide). Its size bound evicts an approximately least recently used entity (the
+     * keys cannot be chosen offline to collide, though the hash is no cryptographic MAC: where an adversary may
+     * probe the map, pseudonymise the keys or use {@link #CAFFEINE}). Its size bound evicts an approximately least recently used entity (the
      * oldest of a small sample), and may evict slightly before {@code maxEntities} are held, its segments filling
      * unevenly. Its lookups are several times faster than {@link #CAFFEINE}'s on maps of millions of entities (no
      * node, key string or access-order list to visit), for about the same memory per entity.
