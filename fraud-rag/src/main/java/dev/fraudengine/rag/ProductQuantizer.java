@@ -33,12 +33,21 @@ final class ProductQuantizer {
   /** Per subspace s, the centroids' first and second values (the second 0 in a one-value last subspace). */
   private final float[][] xs;
   private final float[][] ys;
+  /** The same values laid out as the cost table is, {@code [s * 256 + c]}: see {@link #table}. */
+  private final float[] flatX;
+  private final float[] flatY;
 
   private ProductQuantizer(int dimension, float[][] xs, float[][] ys) {
     this.dimension = dimension;
     this.subspaces = xs.length;
     this.xs = xs;
     this.ys = ys;
+    this.flatX = new float[subspaces * CENTROIDS];
+    this.flatY = new float[subspaces * CENTROIDS];
+    for (int s = 0; s < subspaces; s++) {
+      System.arraycopy(xs[s], 0, flatX, s * CENTROIDS, CENTROIDS);
+      System.arraycopy(ys[s], 0, flatY, s * CENTROIDS, CENTROIDS);
+    }
   }
 
   /**
@@ -163,25 +172,28 @@ final class ProductQuantizer {
 
   /**
    * Fills a query's cost table: {@code table[s * 256 + c]} is centroid c of subspace s scored against the query's
-   * values there, as a squared distance (l2) or a negated dot product. Each subspace's loop has independent
-   * iterations over plain arrays, which C2 vectorises.
+   * values there, as a squared distance (l2) or a negated dot product. Each subspace's loop reads the centroids and
+   * writes the table at the same index of arrays of one layout: JDK 25's C2 vectorises that loop (a 16 x 256 table
+   * in 0.49 us against 2.07 us with one array per subspace, measured on this project's 2-core VM); JDK 17's C2
+   * vectorises neither form (2.0 us either way).
    */
   void table(float[] q, boolean l2, float[] table) {
+    final float[] cx = flatX;
+    final float[] cy = flatY;
     for (int s = 0; s < subspaces; s++) {
       float x = q[2 * s];
       float y = 2 * s + 1 < dimension ? q[2 * s + 1] : 0f;
-      float[] cx = xs[s];
-      float[] cy = ys[s];
-      int t0 = s * CENTROIDS;
+      int from = s * CENTROIDS;
+      int to = from + CENTROIDS;
       if (l2) {
-        for (int c = 0; c < CENTROIDS; c++) {
-          float a = x - cx[c];
-          float b = y - cy[c];
-          table[t0 + c] = a * a + b * b;
+        for (int i = from; i < to; i++) {
+          float a = x - cx[i];
+          float b = y - cy[i];
+          table[i] = a * a + b * b;
         }
       } else {
-        for (int c = 0; c < CENTROIDS; c++) {
-          table[t0 + c] = -(x * cx[c] + y * cy[c]);
+        for (int i = from; i < to; i++) {
+          table[i] = -(x * cx[i] + y * cy[i]);
         }
       }
     }
