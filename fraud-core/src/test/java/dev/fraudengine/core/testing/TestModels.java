@@ -91,15 +91,13 @@ public final class TestModels {
   }
 
   /** A model that fails while {@link #failing} is set, and counts its calls and closes. */
-  public static final class Flaky implements FraudModel {
+  public static final class Flaky extends Base {
     /** While {@code true}, {@link #score} throws. */
     public final AtomicBoolean failing = new AtomicBoolean(true);
     /** The calls of {@link #score}. */
     public final AtomicInteger calls = new AtomicInteger();
     /** The calls of {@link #close}. */
     public final AtomicInteger closes = new AtomicInteger();
-    private final String id;
-    private final double score;
 
     /**
      * Creates the model.
@@ -108,13 +106,7 @@ public final class TestModels {
      * @param score its score when it does not fail
      */
     public Flaky(String id, double score) {
-      this.id = id;
-      this.score = score;
-    }
-
-    @Override
-    public String id() {
-      return id;
+      super(id, score);
     }
 
     @Override
@@ -126,9 +118,9 @@ public final class TestModels {
     public double score(float[] features) {
       calls.incrementAndGet();
       if (failing.get()) {
-        throw new IllegalStateException("model " + id + " is down");
+        throw new IllegalStateException("model " + id() + " is down");
       }
-      return score;
+      return super.score(features);
     }
 
     @Override

@@ -162,18 +162,11 @@ final class NativeSession {
    * batch dimension), written by ONNX Runtime into a buffer pinned to the calling thread.
    */
   float runPinned(float[] features, String output, int index) {
-    if (features.length != width) {
-      throw new IllegalArgumentException(
-          "features must hold " + width + " values, but held " + features.length);
-    }
+    checkWidth(features);
     long stamp = lock.readLock();
     try {
-      if (closed) {
-        throw new IllegalStateException("ONNX model " + file + " is closed");
-      }
-      Slot s = slot.get();
+      Slot s = loaded(features);
       Pinned pinned = s.pinned(output);
-      s.buffer.put(0, features);
       try {
         // The result does not own a pinned output: closing it leaves the thread's buffer in place.
         session.run(s.inputs, Set.of(), pinned.outputs).close();
@@ -191,22 +184,37 @@ final class NativeSession {
     return inputName;
   }
 
+  private void checkWidth(float[] features) {
+    if (features.length != width) {
+      throw new IllegalArgumentException(
+          "features must hold " + width + " values, but held " + features.length);
+    }
+  }
+
+  /** Under the read lock: the calling thread's slot with the row written into its input buffer. */
+  private Slot loaded(float[] features) {
+    ensureOpen();
+    Slot s = slot.get();
+    s.buffer.put(0, features);
+    return s;
+  }
+
+  /** Under the lock. */
+  private void ensureOpen() {
+    if (closed) {
+      throw new IllegalStateException("ONNX model " + file + " is closed");
+    }
+  }
+
   /**
    * Scores one row: writes it into this thread's input buffer, runs the session for the requested output and
    * reads the score from the result, which is then closed.
    */
   double run(float[] features, Set<String> requestedOutputs, OutputReader reader) {
-    if (features.length != width) {
-      throw new IllegalArgumentException(
-          "features must hold " + width + " values, but held " + features.length);
-    }
+    checkWidth(features);
     long stamp = lock.readLock();
     try {
-      if (closed) {
-        throw new IllegalStateException("ONNX model " + file + " is closed");
-      }
-      Slot s = slot.get();
-      s.buffer.put(0, features);
+      Slot s = loaded(features);
       try (OrtSession.Result result = session.run(s.inputs, requestedOutputs)) {
         return reader.read(result);
       } catch (OrtException e) {
@@ -234,9 +242,7 @@ final class NativeSession {
     buffer.rewind();
     long stamp = lock.readLock();
     try {
-      if (closed) {
-        throw new IllegalStateException("ONNX model " + file + " is closed");
-      }
+      ensureOpen();
       try (OnnxTensor tensor = OnnxTensor.createTensor(env, buffer, new long[] {rows.length, width});
           OrtSession.Result result = session.run(Map.of(inputName, tensor), requestedOutputs)) {
         return reader.read(result);
