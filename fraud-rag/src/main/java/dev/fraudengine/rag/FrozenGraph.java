@@ -31,7 +31,9 @@ import java.util.Arrays;
  * The walk then scores codes against a per-query table (16 reads instead of 32 floats from memory) and, at the
  * end, the best `rerank` of its results are scored again on their vectors and only the best k of those kept: the
  * costs returned, and the order, are exact; only which nodes reach the rerank is approximate (the "PQ + re-ranking"
- * of Jégou et al. and of DiskANN). When every ordinal is visible (live scoring, nothing removed), the walk keeps one
+ * of Jégou et al. and of DiskANN). Whether a search walks on the codes or on the vectors is the caller's choice (see
+ * JVectorIndex's calibration): codes are cheaper to score but, on data they fit badly, need a much wider beam. When
+ * every ordinal is visible (live scoring, nothing removed), the walk keeps one
  * sorted list of the best ef nodes instead of the two heaps (see walkList) and marks visits in a bit set (12.5 KB
  * for 100,000 nodes, in L1); with a filter it keeps the heaps.
   */
@@ -157,6 +159,20 @@ final class FrozenGraph {
     }
   }
 
+  /** The node id of each ordinal: the inverse of the renumbering. */
+  int[] ids() {
+    int[] ids = new int[size];
+    for (int id = 0; id < size; id++) {
+      ids[ordinalOf[id]] = id;
+    }
+    return ids;
+  }
+
+  /** Whether the graph holds codes to walk on. */
+  boolean quantized() {
+    return codes != null;
+  }
+
   /** The number of frozen ordinals: those below it are in the graph. */
   int size() {
     return size;
@@ -183,16 +199,18 @@ final class FrozenGraph {
    * @param tail the index's current vectors, holding at least the rows below tailEnd
    * @param tailEnd the end of the tail (the number of ordinals added)
    * @param ef the beam width, at least out.length
+   * @param rerank how many of a walk on codes are scored again on their vectors (at least out.length are)
+   * @param onCodes whether to walk on the codes, when the graph has them; otherwise on the vectors
    * @param s the calling thread's scratch
    * @param out receives the ordinals
    * @return how many were written
    */
-  int search(float[] q, NeighbourIndex.Visibility vis, float[] tail, int tailEnd, int ef, int rerank, Scratch s,
-      int[] out) {
+  int search(float[] q, NeighbourIndex.Visibility vis, float[] tail, int tailEnd, int ef, int rerank,
+      boolean onCodes, Scratch s, int[] out) {
     s.begin(size, ef, maxDegree);
     boolean reranked = false;
     if (size > 0) {
-      if (codes == null) {
+      if (codes == null || !onCodes) {
         if (vis.all()) {
           walkList(q, null, ef, s);
         } else {
@@ -285,13 +303,17 @@ final class FrozenGraph {
    * shifting the tail of the list take none. Leaves the list as the results (sorted but for equal costs).
    */
   private void walkList(float[] q, float[] table, int ef, Scratch s) {
-    long start = descend(q, table);
+    final int hidden = s.hidden;
+    long start = descend(q, table, hidden);
     int cur = (int) start;
     final int[] offs = offsets;
     final int[] es = edges;
     final long[] bits = s.bits(this.size);
     final int[] fresh = s.fresh;
     final long[] list = s.res;
+    if (hidden >= 0) {
+      bits[hidden >>> 6] |= 1L << hidden;
+    }
     bits[cur >>> 6] |= 1L << cur;
     list[0] = start;
     int filled = 1;
@@ -346,7 +368,7 @@ final class FrozenGraph {
    * The greedy descent through the upper levels (HNSW) from the entry node: returns the key of the level-0 node to
    * start from.
    */
-  private long descend(float[] q, float[] table) {
+  private long descend(float[] q, float[] table, int hidden) {
     int cur = entry;
     float curCost = walkCost(q, table, cur, Float.POSITIVE_INFINITY);
     for (int level = topLevel; level >= 1; level--) {
@@ -358,6 +380,9 @@ final class FrozenGraph {
         int slot = upperSlot[cur];
         for (int e = offs[slot], end = offs[slot + 1]; e < end; e++) {
           int n = es[e];
+          if (n == hidden) {
+            continue;
+          }
           float c = walkCost(q, table, n, curCost);
           if (c < curCost) {
             curCost = c;
@@ -397,7 +422,7 @@ final class FrozenGraph {
    * query's table, or (table null) vectors', abandoned above the worst result once the results are full.
    */
   private void walk(float[] q, float[] table, NeighbourIndex.Visibility vis, int ef, Scratch s) {
-    long k0 = descend(q, table);
+    long k0 = descend(q, table, -1);
     int cur = (int) k0;
     final int[] offs = offsets;
     final int[] es = edges;
@@ -529,6 +554,11 @@ final class FrozenGraph {
     long[] res = new long[64];
     int resSize;
     int resCap;
+    /**
+     * A node id the walk on the vectors or codes with every node visible treats as absent (neither scored nor
+     * expanded), or -1: calibration hides each query's own node, so that the query is searched as a new vector.
+     */
+    int hidden = -1;
     /** The unvisited neighbours of the node being expanded. */
     int[] fresh = new int[0];
     /** Sums the values read only to start loading rows early; kept so that those reads are not eliminated. */

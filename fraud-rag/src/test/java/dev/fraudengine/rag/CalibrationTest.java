@@ -1,0 +1,237 @@
+package dev.fraudengine.rag;
+
+import static dev.fraudengine.rag.NeighbourIndexTest.gaussian;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.fraudengine.core.Label;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The approximate index's calibration: the beam it picks for a target recall, what new queries then recall, when it
+ * recalibrates, the walk that hides a query's own node, and the store's option.
+ */
+class CalibrationTest {
+  private static final int DIM = 16;
+
+  @Test
+  void calibrated_clusteredCases_newQueriesReachTheTargetAndAStricterTargetWidensTheBeam() {
+    long seed = 515L;
+    System.out.println("calibrated_clusteredCases_newQueriesReachTheTargetAndAStricterTargetWidensTheBeam seed="
+        + seed);
+    SplittableRandom r = new SplittableRandom(seed);
+    float[][] centres = centres(r);
+    int n = 12_000;
+    float[][] rows = new float[n][];
+    for (int o = 0; o < n; o++) {
+      rows[o] = around(centres[r.nextInt(centres.length)], r);
+    }
+    float[][] queries = new float[300][];
+    for (int q = 0; q < queries.length; q++) {
+      queries[q] = around(centres[r.nextInt(centres.length)], r);
+    }
+    ExactIndex exact = new ExactIndex(DIM, Similarity.L2, n);
+    JVectorIndex loose = JVectorIndex.calibrated(DIM, Similarity.L2, 16, 100, 0.9);
+    JVectorIndex strict = JVectorIndex.calibrated(DIM, Similarity.L2, 16, 100, 0.99);
+    try {
+      for (int o = 0; o < n; o++) {
+        exact.add(o, rows[o]);
+        loose.add(o, rows[o]);
+        strict.add(o, rows[o]);
+      }
+      loose.link(0, n);
+      strict.link(0, n);
+      JVectorIndex.Tuning a = loose.tuning();
+      JVectorIndex.Tuning b = strict.tuning();
+      System.out.println("target 0.90: " + a + "; target 0.99: " + b);
+      assertThat(a.calibratedAt()).isEqualTo(n);
+      assertThat(a.codes()).isFalse();
+      assertThat(a.recall()).isGreaterThanOrEqualTo(0.9);
+      assertThat(b.recall()).isGreaterThanOrEqualTo(0.99);
+      assertThat(b.beam()).isGreaterThan(a.beam());
+      double recallA = recall(exact, loose, queries, n);
+      double recallB = recall(exact, strict, queries, n);
+      System.out.printf("new queries: recall@10 %.4f (target 0.90), %.4f (target 0.99)%n", recallA, recallB);
+      // hiding a query's node makes the sample harder than new points on such data: new queries do at least as well
+      assertThat(recallA).isGreaterThanOrEqualTo(0.9);
+      assertThat(recallB).isGreaterThanOrEqualTo(0.98).isGreaterThan(recallA);
+    } finally {
+      exact.close();
+      loose.close();
+      strict.close();
+    }
+  }
+
+  @Test
+  void calibrated_growingIndex_recalibratesOnceItGrewByAQuarter() {
+    SplittableRandom r = new SplittableRandom(9);
+    JVectorIndex index = JVectorIndex.calibrated(DIM, Similarity.L2, 16, 60, 0.95);
+    try {
+      assertThat(index.tuning().calibratedAt()).isZero();
+      assertThat(index.tuning().beam()).isEqualTo(JVectorIndex.DEFAULT_BEAM);
+      int n = 0;
+      n = addAndLink(index, r, n, JVectorIndex.CALIBRATION_MIN - 1);
+      assertThat(index.tuning().calibratedAt()).as("below the minimum").isZero();
+      n = addAndLink(index, r, n, 1_001);
+      int first = index.tuning().calibratedAt();
+      assertThat(first).isEqualTo(n);
+      // a freeze that has not grown the graph by a quarter keeps the tuning
+      n = addAndLink(index, r, n, 600);
+      assertThat(index.frozenSize()).isEqualTo(n);
+      assertThat(index.tuning().calibratedAt()).isEqualTo(first);
+      n = addAndLink(index, r, n, first / 4);
+      assertThat(index.tuning().calibratedAt()).isEqualTo(n);
+    } finally {
+      index.close();
+    }
+  }
+
+  @Test
+  void fixedBeam_neverCalibrates() {
+    SplittableRandom r = new SplittableRandom(10);
+    JVectorIndex index = new JVectorIndex(DIM, Similarity.L2, 16, 60, 37);
+    try {
+      addAndLink(index, r, 0, 6_000);
+      assertThat(index.tuning().calibratedAt()).isZero();
+      assertThat(index.tuning().beam()).isEqualTo(37);
+      assertThat(index.tuning().recall()).isNaN();
+    } finally {
+      index.close();
+    }
+  }
+
+  @Test
+  void walkWithHiddenNode_neverReturnsItButFindsMostOfItsNeighbours() {
+    SplittableRandom r = new SplittableRandom(11);
+    JVectorIndex index = new JVectorIndex(DIM, Similarity.L2, 16, 60, 40);
+    try {
+      int n = addAndLink(index, r, 0, 3_000);
+      FrozenGraph g = frozen(index);
+      float[] flat = flat(index);
+      int[] ids = g.ids();
+      FrozenGraph.Scratch s = new FrozenGraph.Scratch();
+      NeighbourIndex.Visibility all = new NeighbourIndex.Visibility(null, n, Long.MAX_VALUE, true);
+      int[] out = new int[10];
+      int kept = 0;
+      int queries = 0;
+      for (int o = 0; o < n; o += 97) {
+        queries++;
+        float[] q = Arrays.copyOfRange(flat, o * DIM, (o + 1) * DIM);
+        assertThat(g.search(q, all, flat, n, 40, 40, false, s, out)).isEqualTo(10);
+        assertThat(out[0]).as("the row itself, visible").isEqualTo(o);
+        int[] before = Arrays.copyOfRange(out, 1, 10);
+        s.hidden = ids[o];
+        assertThat(g.search(q, all, flat, n, 40, 40, false, s, out)).isEqualTo(10);
+        s.hidden = -1;
+        assertThat(out).as("hiding %d", o).doesNotContain(o);
+        for (int m : before) {
+          kept += Arrays.stream(out).anyMatch(x -> x == m) ? 1 : 0;
+        }
+      }
+      // the walk goes around the hidden node: its neighbours are still found (not all: it linked some of them)
+      assertThat(kept / (9.0 * queries)).isGreaterThan(0.9);
+    } finally {
+      index.close();
+    }
+  }
+
+  @Test
+  void storeBuilder_targetRecallOutOfRange_isRefusedWithItsValue() {
+    InMemoryCaseStore.Builder b = InMemoryCaseStore.builder(Embedder.identity(DIM));
+    assertThatThrownBy(() -> b.targetRecall(0.2)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("targetRecall").hasMessageContaining("0.2");
+    assertThatThrownBy(() -> b.targetRecall(1.0)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("1.0");
+    assertThatThrownBy(() -> b.targetRecall(Double.NaN)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("NaN");
+  }
+
+  @Test
+  void store_defaultAndFixedBeam_describeTheirSearch() {
+    SplittableRandom r = new SplittableRandom(12);
+    Instant t = Instant.parse("2026-01-01T00:00:00Z");
+    List<Case> cases = new ArrayList<>();
+    for (int i = 0; i < 6_000; i++) {
+      cases.add(Case.of("c" + i, gaussian(r, DIM), Label.LEGITIMATE, t, t));
+    }
+    try (InMemoryCaseStore calibrated = InMemoryCaseStore.builder(Embedder.identity(DIM))
+            .searchMode(SearchMode.APPROXIMATE).targetRecall(0.9).build();
+        InMemoryCaseStore fixed = InMemoryCaseStore.builder(Embedder.identity(DIM))
+            .searchMode(SearchMode.APPROXIMATE).searchBeamWidth(30).build()) {
+      calibrated.addAll(cases);
+      fixed.addAll(cases);
+      assertThat(calibrated.toString()).contains("search=vectors, beam ").contains("at 6000 cases");
+      assertThat(fixed.toString()).contains("search=codes, beam 30]");
+    }
+  }
+
+  private static int addAndLink(JVectorIndex index, SplittableRandom r, int from, int count) {
+    for (int o = from; o < from + count; o++) {
+      index.add(o, gaussian(r, DIM));
+    }
+    index.link(from, from + count);
+    return from + count;
+  }
+
+  private static double recall(ExactIndex exact, JVectorIndex approximate, float[][] queries, int n) {
+    NeighbourIndex.Visibility vis = new NeighbourIndex.Visibility(null, n, Long.MAX_VALUE, true);
+    int hits = 0;
+    for (float[] q : queries) {
+      int[] want = new int[10];
+      int[] got = new int[10];
+      exact.search(q, vis, want);
+      int g = approximate.search(q, vis, got);
+      for (int i = 0; i < g; i++) {
+        for (int w : want) {
+          if (w == got[i]) {
+            hits++;
+            break;
+          }
+        }
+      }
+    }
+    return hits / (double) (queries.length * 10);
+  }
+
+  private static FrozenGraph frozen(JVectorIndex index) {
+    return (FrozenGraph) read(index, "frozen");
+  }
+
+  private static float[] flat(JVectorIndex index) {
+    return (float[]) read(index, "flat");
+  }
+
+  private static Object read(JVectorIndex index, String field) {
+    try {
+      java.lang.reflect.Field f = JVectorIndex.class.getDeclaredField(field);
+      f.setAccessible(true);
+      return f.get(index);
+    } catch (ReflectiveOperationException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private static float[][] centres(SplittableRandom r) {
+    float[][] centres = new float[24][];
+    for (int c = 0; c < centres.length; c++) {
+      centres[c] = gaussian(r, DIM);
+      for (int i = 0; i < DIM; i++) {
+        centres[c][i] *= 3;
+      }
+    }
+    return centres;
+  }
+
+  private static float[] around(float[] centre, SplittableRandom r) {
+    float[] v = gaussian(r, DIM);
+    for (int i = 0; i < DIM; i++) {
+      v[i] += centre[i];
+    }
+    return v;
+  }
+}
