@@ -29,9 +29,10 @@ import org.openjdk.jmh.annotations.TearDown;
  * <p>{@code search}: {@code store.nearest(vector, 10, asOf, backend)} on an {@code InMemoryCaseStore} of
  * {@code size} cases of 32 dimensions (L2), queries cycled from 1,024 seeded vectors. {@code baseline}: picking the
  * query only. The data is a seeded mixture of 64 Gaussian clusters (fraud cases cluster like that). Setup prints the
- * graph build time and the recall@10 of the approximate backend against the exact one over 500 queries (ties
- * counted as hits). Targets at 100,000 cases: approximate under 30 µs with recall of at least 0.95; exact under
- * 1 ms.
+ * graph build time, the recall@10 of the approximate backend against the exact one over 500 queries (ties
+ * counted as hits) and the store's search settings. Targets at 100,000 cases: approximate under 30 µs with recall of
+ * at least 0.95; exact under 1 ms. {@code -p beam=calibrated,50} compares the default store with one whose beam is
+ * fixed at 50.
  *
  * <pre>
  * java -jar fraud-bench/target/benchmarks.jar CaseStoreSearchBenchmark -f 1 -wi 2 -w 2s -i 3 -r 2s -prof gc
@@ -56,6 +57,13 @@ public class CaseStoreSearchBenchmark {
   @Param({"EXACT", "APPROXIMATE"})
   public SearchMode backend;
 
+  /**
+   * The approximate backend's beam: {@code calibrated} (the store's default, chosen for recall@10 0.95 and walking
+   * the vectors) or a fixed width (walking 16-byte codes from 32,768 cases on, with an exact rerank).
+   */
+  @Param({"calibrated"})
+  public String beam;
+
   private InMemoryCaseStore store;
   private float[][] queries;
   private int next;
@@ -68,8 +76,12 @@ public class CaseStoreSearchBenchmark {
     for (int c = 0; c < centres.length; c++) {
       centres[c] = gaussian(r, 3);
     }
-    store = InMemoryCaseStore.builder(Embedder.identity(DIM))
-        .searchMode(backend == SearchMode.EXACT ? SearchMode.EXACT : SearchMode.AUTO).build();
+    InMemoryCaseStore.Builder b = InMemoryCaseStore.builder(Embedder.identity(DIM))
+        .searchMode(backend == SearchMode.EXACT ? SearchMode.EXACT : SearchMode.AUTO);
+    if (!"calibrated".equals(beam)) {
+      b.searchBeamWidth(Integer.parseInt(beam));
+    }
+    store = b.build();
     Instant t = Instant.parse("2026-01-01T00:00:00Z");
     long start = System.nanoTime();
     List<Case> batch = new ArrayList<>(50_000);
@@ -102,8 +114,8 @@ public class CaseStoreSearchBenchmark {
       }
       recall = String.format(java.util.Locale.ROOT, "%.4f", hits / (double) (n * K));
     }
-    System.out.printf("%nCaseStoreSearchBenchmark size=%d backend=%s: built in %.1f s, recall@%d=%s%n", size,
-        backend, buildSeconds, K, recall);
+    System.out.printf("%nCaseStoreSearchBenchmark size=%d backend=%s beam=%s: built in %.1f s, recall@%d=%s; %s%n",
+        size, backend, beam, buildSeconds, K, recall, store);
   }
 
   /** Closes the store. */

@@ -33,10 +33,11 @@ import java.util.Arrays;
  * costs returned, and the order, are exact; only which nodes reach the rerank is approximate (the "PQ + re-ranking"
  * of Jégou et al. and of DiskANN). Whether a search walks on the codes or on the vectors is the caller's choice (see
  * JVectorIndex's calibration): codes are cheaper to score but, on data they fit badly, need a much wider beam. When
- * every ordinal is visible (live scoring, nothing removed), the walk keeps one
- * sorted list of the best ef nodes instead of the two heaps (see walkList) and marks visits in a bit set (12.5 KB
- * for 100,000 nodes, in L1); with a filter it keeps the heaps.
-  */
+ * every ordinal is visible (live scoring, nothing removed), the walk keeps one sorted list of the best ef nodes
+ * instead of the two heaps (see walkList) and marks visits in a bit set (12.5 KB for 100,000 nodes, in L1); with a
+ * filter it keeps the heaps. Either walk on the vectors reads a value of each fresh neighbour's row before scoring
+ * any of them, so that their misses overlap (8 % off a walk on the benchmark's clustered cases, 4 % on the engine's).
+ */
 final class FrozenGraph {
   /** A graph of nothing: every ordinal is in the tail. */
   static final FrozenGraph EMPTY = new FrozenGraph(0, 1, true, new float[0], new int[1], new int[0], -1, 0,
@@ -333,6 +334,16 @@ final class FrozenGraph {
         count += 1 - seen;
       }
       int next = at + 1;
+      if (table == null) {
+        // start the rows' cache misses together (independent loads) before scoring them one by one
+        float touch = 0;
+        final int last = dimension - 1;
+        for (int i = 0; i < count; i++) {
+          int b = fresh[i] * dimension;
+          touch += vectors[b] + vectors[b + last];
+        }
+        s.touched += touch;
+      }
       for (int i = 0; i < count; i++) {
         int n = fresh[i];
         float bound = filled == ef ? cost(list[ef - 1] & ~EXPANDED) : Float.POSITIVE_INFINITY;
