@@ -63,6 +63,7 @@ final class RealisticEngine implements AutoCloseable {
   final GradientBoostedTrees model;
   final AutoencoderModel anomaly;
   final InMemoryCaseStore cases;
+  private final Embedder embedder;
   final RuleSet rules;
   final FraudEngine engine;
   private final SplittableRandom random;
@@ -105,7 +106,7 @@ final class RealisticEngine implements AutoCloseable {
     Path anomalyDir = workDir.resolve("anomaly");
     autoencoder.write(anomalyDir);
     anomaly = AutoencoderModel.load(anomalyDir, schema, "anomaly");
-    Embedder embedder = Embedder.fit(rows.subList(0, Math.min(rows.size(), 20_000)), null);
+    embedder = Embedder.fit(rows.subList(0, Math.min(rows.size(), 20_000)), null);
     cases = InMemoryCaseStore.builder(embedder).searchMode(SearchMode.APPROXIMATE).build();
     List<Case> known = new ArrayList<>(CASES);
     for (int i = 0; i < CASES && i < rows.size(); i++) {
@@ -207,6 +208,48 @@ final class RealisticEngine implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * Recall@k of the case store's approximate search against an exact scan of its cases (squared L2, ties counted as
+   * hits), over the embeddings of new transactions of the traffic, processed through the pipeline as the engine
+   * would. Advances the traffic and the pipeline's state.
+   *
+   * @param queries how many new transactions to search for
+   * @param k the neighbours compared
+   * @return the share of the approximate search's k that are among the exact k
+   */
+  double caseRecall(int queries, int k) {
+    float[][] vectors = new float[cases.size()][];
+    Map<String, float[]> byId = new HashMap<>();
+    for (int i = 0; i < vectors.length; i++) {
+      vectors[i] = cases.get("case-" + i).orElseThrow().vector();
+      byId.put("case-" + i, vectors[i]);
+    }
+    int hits = 0;
+    float[] costs = new float[vectors.length];
+    for (int q = 0; q < queries; q++) {
+      float[] e = embedder.embed(pipeline.process(next()));
+      for (int i = 0; i < vectors.length; i++) {
+        costs[i] = squared(e, vectors[i]);
+      }
+      float[] sorted = costs.clone();
+      java.util.Arrays.sort(sorted);
+      float kth = sorted[k - 1];
+      for (dev.fraudengine.core.SimilarCase c : cases.nearest(e, k)) {
+        hits += squared(e, byId.get(c.caseId())) <= kth ? 1 : 0;
+      }
+    }
+    return hits / (double) (queries * k);
+  }
+
+  private static float squared(float[] a, float[] b) {
+    float s = 0;
+    for (int i = 0; i < a.length; i++) {
+      float d = a[i] - b[i];
+      s += d * d;
+    }
+    return s;
   }
 
   /** The models the engine runs, for a baseline that calls them directly. */
