@@ -30,6 +30,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *       contributions in one call, as the engine asks for them;
  *   <li>{@code anomaly}: the ONNX autoencoder through ONNX Runtime;
  *   <li>{@code caseSearch}: the 5 nearest of the 100,000 known cases (approximate), embedding included;
+ *   <li>{@code caseObserve}: what the engine asks of the case store after the search: remembering a new payment's
+ *       embedding (embedded again) so that later feedback can make it a case; the payment is made in the call, as in
+ *       {@code features};
  *   <li>{@code rules}: the 30 compiled rules over a direct rule context (no read recording);
  *   <li>{@code engine}: the whole decision, as {@code EngineScoreBenchmark.score} with {@code config=realistic}.
  * </ul>
@@ -146,6 +149,18 @@ public class EngineBreakdownBenchmark {
   public List<SimilarCase> caseSearch() {
     int i = nextIndex();
     return realistic.cases.nearest(transactions[i], vectors[i], NEIGHBOURS);
+  }
+
+  /**
+   * The case store remembering a new payment, as the engine has it do after every search.
+   *
+   * @return the payment
+   */
+  @Benchmark
+  public Transaction caseObserve() {
+    Transaction tx = realistic.next();
+    realistic.cases.observe(tx, vectors[nextIndex()]);
+    return tx;
   }
 
   /**

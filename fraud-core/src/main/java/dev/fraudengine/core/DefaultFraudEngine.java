@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,15 +25,23 @@ import org.slf4j.LoggerFactory;
  * The engine behind {@link FraudEngine#builder()}.
  *
  * <p>All configuration is final and read-only after construction; the only mutable state is in the components
- * (which are thread-safe by contract), the lock-free {@link MetricsRecorder}, the per-model failure records and
- * the listener queues. A decision therefore takes no lock of the engine's own; it allocates its feature vector,
- * its result lists and the decision.
+ * (which are thread-safe by contract), the lock-free {@link MetricsRecorder}, the per-model failure records, the
+ * listener queues and each scoring thread's own rule context ({@link Evaluation}, reused from decision to decision).
+ * A decision therefore takes no lock of the engine's own; it allocates its feature vector, its result lists, its
+ * reasons and the decision. Reasons are counted before they are made and go into one array, which becomes the
+ * decision's list without a further copy; the texts of model-score messages are kept per model (there are 1,001 of
+ * them), and a feature contribution's message is one string concatenation with no intermediate strings.
  */
 final class DefaultFraudEngine implements FraudEngine {
   private static final Logger LOG = LoggerFactory.getLogger(FraudEngine.class);
   private static final Duration LISTENER_DRAIN = Duration.ofSeconds(5);
   private static final RuleAction[] PRECEDENCE = {
       RuleAction.ALLOW, RuleAction.BLOCK, RuleAction.HOLD, RuleAction.REVIEW};
+  /** Most important first among the reasons that carry a part of the score. */
+  private static final Comparator<Reason> BY_ABSOLUTE_WEIGHT =
+      (a, b) -> Double.compare(Math.abs(b.weight()), Math.abs(a.weight()));
+  /** The fractional part of a number written in thousandths: "" for 0, then ".001" to ".999" without trailing zeros. */
+  private static final String[] FRACTIONS = fractions();
   /** Marks a rule that threw; never part of a decision. */
   private static final RuleHit RULE_FAILED = new RuleHit("-", RuleAction.SCORE, 0, "-", Map.of(), false);
 
@@ -60,6 +69,8 @@ final class DefaultFraudEngine implements FraudEngine {
   private final BurstLog pipelineLog;
   private final BurstLog caseStoreLog;
   private final BurstLog ruleLog;
+  /** Each scoring thread's rule context, reused from decision to decision. */
+  private final ThreadLocal<Evaluation> evaluations;
   private volatile boolean closed;
 
   DefaultFraudEngine(FraudEngine.Builder b) {
@@ -110,6 +121,7 @@ final class DefaultFraudEngine implements FraudEngine {
     this.pipelineLog = new BurstLog(LOG, "feature pipeline '" + schemaId + "'", b.failureLogInterval);
     this.caseStoreLog = new BurstLog(LOG, "case store", b.failureLogInterval);
     this.ruleLog = new BurstLog(LOG, "rule", b.failureLogInterval);
+    this.evaluations = ThreadLocal.withInitial(() -> new Evaluation(schema, featureIndex));
   }
 
   @Override
@@ -279,30 +291,39 @@ final class DefaultFraudEngine implements FraudEngine {
     }
 
     Rules ruleSets = rules.get();
-    Evaluation eval = new Evaluation(tx, features, schema, featureIndex, live, scores, combined, cases);
-    List<RuleHit> hits = null;
+    Evaluation eval = evaluations.get();
+    if (eval.inUse()) {
+      eval = new Evaluation(schema, featureIndex);
+    }
+    eval.start(tx, features, live, scores, combined, cases);
+    RuleHit[] hits = null;
+    int hitCount = 0;
     double ruleScore = 0;
     RuleAction hard = null;
-    for (Rule r : ruleSets.live().rules()) {
-      RuleHit hit = evaluate(r, eval, false);
-      if (hit == RULE_FAILED) {
-        degraded = true;
-        faults = fault(faults, ReasonCode.RULE_FAILED, "rule '" + r.id() + "' failed and counted as not fired",
-            Map.of("rule", r.id()));
-      } else if (hit != null) {
-        hits = add(hits, hit);
-        if (r.action() == RuleAction.SCORE) {
-          ruleScore += r.weight();
-        } else if (hard == null || r.action().ordinal() < hard.ordinal()) {
-          hard = r.action();
+    try {
+      for (Rule r : ruleSets.live().rules()) {
+        RuleHit hit = evaluate(r, eval, false);
+        if (hit == RULE_FAILED) {
+          degraded = true;
+          faults = fault(faults, ReasonCode.RULE_FAILED, "rule '" + r.id() + "' failed and counted as not fired",
+              Map.of("rule", r.id()));
+        } else if (hit != null) {
+          hits = add(hits, hitCount++, hit);
+          if (r.action() == RuleAction.SCORE) {
+            ruleScore += r.weight();
+          } else if (hard == null || r.action().ordinal() < hard.ordinal()) {
+            hard = r.action();
+          }
         }
       }
-    }
-    for (Rule r : ruleSets.shadow().rules()) {
-      RuleHit hit = evaluate(r, eval, true);
-      if (hit != null && hit != RULE_FAILED) {
-        hits = add(hits, hit);
+      for (Rule r : ruleSets.shadow().rules()) {
+        RuleHit hit = evaluate(r, eval, true);
+        if (hit != null && hit != RULE_FAILED) {
+          hits = add(hits, hitCount++, hit);
+        }
       }
+    } finally {
+      eval.finish();
     }
 
     double score = clamp((Double.isNaN(combined) ? 0 : combined) + ruleScore);
@@ -314,15 +335,17 @@ final class DefaultFraudEngine implements FraudEngine {
       verdict = verdict.max(hard.verdict());
     }
 
-    List<ModelScore> modelScores = new ArrayList<>(n);
+    ModelScore[] scored = new ModelScore[n];
+    int scoredCount = 0;
     for (int i = 0; i < n; i++) {
       if (!Double.isNaN(scores[i])) {
         ModelSlot m = live.get(i);
-        modelScores.add(new ModelScore(m.id, m.version, scores[i], m.weight));
+        scored[scoredCount++] = new ModelScore(m.id, m.version, scores[i], m.weight);
       }
     }
-    List<Reason> reasons = reasons(hits, live, modelScores, explanations, weightSum, cases, faults);
-    List<RuleHit> ruleHits = hits == null ? List.of() : hits;
+    List<ModelScore> modelScores = ImmutableLists.of(scored, scoredCount);
+    List<RuleHit> ruleHits = hits == null ? List.of() : ImmutableLists.of(hits, hitCount);
+    List<Reason> reasons = reasons(ruleHits, live, scores, explanations, weightSum, cases, faults);
     long latency = System.nanoTime() - start;
     Decision d = new Decision(tx.id(), verdict, level, score, modelScores, shadowScores, agreement, ruleHits,
         cases.neighbours(),
@@ -359,81 +382,111 @@ final class DefaultFraudEngine implements FraudEngine {
   /**
    * Orders the reasons: hard rule hits in precedence order, then model scores, feature contributions and score
    * rules by the absolute weight of their part of the score, then evidence (similar fraud cases), then faults.
+   *
+   * <p>The reasons are counted first and written into one array of that size, whose scored part is sorted in place
+   * and which becomes the decision's list without a copy of its own: a decision carries five to ten reasons, and
+   * growing, sorting through a sub-list and copying a list of them cost more than the reasons' own values.
    */
-  private List<Reason> reasons(List<RuleHit> hits, List<ModelSlot> models, List<ModelScore> modelScores,
+  private List<Reason> reasons(List<RuleHit> hits, List<ModelSlot> models, double[] scores,
       List<FeatureContribution>[] explanations, double weightSum, CaseSignals cases, List<Reason> faults) {
-    List<Reason> reasons = new ArrayList<>();
-    if (hits != null) {
+    int hard = 0;
+    int scoreRules = 0;
+    for (int i = 0; i < hits.size(); i++) {
+      RuleHit h = hits.get(i);
+      if (!h.shadow()) {
+        if (h.action() == RuleAction.SCORE) {
+          scoreRules++;
+        } else {
+          hard++;
+        }
+      }
+    }
+    int modelReasons = 0;
+    for (int i = 0; i < scores.length; i++) {
+      if (!Double.isNaN(scores[i])) {
+        modelReasons += 1 + (explanations == null ? 0 : Math.min(explanations[i].size(), topFeatures));
+      }
+    }
+    SimilarCase evidence = null;
+    for (SimilarCase c : cases.neighbours()) {
+      if (c.label() == Label.FRAUD) {
+        evidence = c;
+        break;
+      }
+    }
+    Reason[] out = new Reason[hard + modelReasons + scoreRules + (evidence == null ? 0 : 1)
+        + (faults == null ? 0 : faults.size())];
+    int n = 0;
+    if (hard > 0) {
       for (RuleAction action : PRECEDENCE) {
-        for (RuleHit h : hits) {
+        for (int i = 0; i < hits.size(); i++) {
+          RuleHit h = hits.get(i);
           if (!h.shadow() && h.action() == action) {
-            reasons.add(ruleReason(h, 1));
+            out[n++] = ruleReason(h, 1);
           }
         }
       }
     }
-    int firstScored = reasons.size();
-    for (ModelScore ms : modelScores) {
-      double share = ms.weight() / weightSum * ms.score();
-      reasons.add(new Reason(ReasonCode.MODEL_SCORE, "model '" + ms.modelId() + "' scored " + decimal(ms.score()),
-          share, Values.of("model", ms.modelId(), "version", ms.version(), "score", ms.score(),
-              "weight", ms.weight())));
+    int firstScored = n;
+    for (int i = 0; i < scores.length; i++) {
+      double score = scores[i];
+      if (Double.isNaN(score)) {
+        continue;
+      }
+      ModelSlot m = models.get(i);
+      double share = m.weight / weightSum * score;
+      out[n++] = new Reason(ReasonCode.MODEL_SCORE, m.scoreMessage(score), share,
+          Values.wrap("model", m.id, "version", m.version, "score", score, "weight", m.boxedWeight));
       if (explanations != null) {
-        addContributions(reasons, explanations[index(models, ms.modelId())], ms, share);
+        n = addContributions(out, n, explanations[i], m, share);
       }
     }
-    if (hits != null) {
-      for (RuleHit h : hits) {
+    if (scoreRules > 0) {
+      for (int i = 0; i < hits.size(); i++) {
+        RuleHit h = hits.get(i);
         if (!h.shadow() && h.action() == RuleAction.SCORE) {
-          reasons.add(ruleReason(h, h.weight()));
+          out[n++] = ruleReason(h, h.weight());
         }
       }
     }
-    reasons.subList(firstScored, reasons.size())
-        .sort((a, b) -> Double.compare(Math.abs(b.weight()), Math.abs(a.weight())));
-    for (SimilarCase c : cases.neighbours()) {
-      if (c.label() == Label.FRAUD) {
-        Map<String, Object> values = c.fraudType() == null
-            ? Values.of("case", c.caseId(), "similarity", c.similarity(), "fraudShare", cases.fraudShare())
-            : Values.of("case", c.caseId(), "similarity", c.similarity(), "fraudType", c.fraudType(),
-                "fraudShare", cases.fraudShare());
-        reasons.add(new Reason(ReasonCode.SIMILAR_FRAUD_CASE,
-            "similar to known fraud case '" + c.caseId() + "' (similarity " + decimal(c.similarity()) + ")", 0,
-            values));
-        break;
-      }
+    // Stable, as the order of equal weights is part of the decision.
+    Arrays.sort(out, firstScored, n, BY_ABSOLUTE_WEIGHT);
+    if (evidence != null) {
+      Map<String, Object> values = evidence.fraudType() == null
+          ? Values.of("case", evidence.caseId(), "similarity", evidence.similarity(), "fraudShare", cases.fraudShare())
+          : Values.of("case", evidence.caseId(), "similarity", evidence.similarity(), "fraudType",
+              evidence.fraudType(), "fraudShare", cases.fraudShare());
+      out[n++] = new Reason(ReasonCode.SIMILAR_FRAUD_CASE,
+          "similar to known fraud case '" + evidence.caseId() + "' (similarity " + decimal(evidence.similarity())
+              + ")", 0, values);
     }
     if (faults != null) {
-      reasons.addAll(faults);
+      for (int i = 0; i < faults.size(); i++) {
+        out[n++] = faults.get(i);
+      }
     }
-    return reasons;
+    return ImmutableLists.of(out, n);
   }
 
-  /** Adds a model's top feature contributions, sharing the model's part of the score among them. */
-  private void addContributions(List<Reason> reasons, List<FeatureContribution> top, ModelScore ms,
-      double share) {
+  /**
+   * Writes a model's top feature contributions from {@code out[n]} on, sharing the model's part of the score among
+   * them; returns the index after the last one.
+   */
+  private int addContributions(Reason[] out, int n, List<FeatureContribution> top, ModelSlot m, double share) {
     double total = 0;
-    for (FeatureContribution c : top) {
-      total += Math.abs(c.contribution());
+    for (int i = 0; i < top.size(); i++) {
+      total += Math.abs(top.get(i).contribution());
     }
     int limit = Math.min(top.size(), topFeatures);
     for (int i = 0; i < limit; i++) {
       FeatureContribution c = top.get(i);
       double weight = total > 0 ? share * c.contribution() / total : 0;
-      reasons.add(new Reason(ReasonCode.FEATURE_CONTRIBUTION, c.feature() + " = " + decimal(c.value())
-          + (c.contribution() >= 0 ? " raised" : " lowered") + " the score of model '" + ms.modelId() + "'",
-          weight, Values.of("model", ms.modelId(), "feature", c.feature(), "value", c.value(),
-              "contribution", c.contribution())));
+      String message = contributionMessage(c.feature(), c.value(),
+          c.contribution() >= 0 ? m.raisedSuffix : m.loweredSuffix);
+      out[n++] = new Reason(ReasonCode.FEATURE_CONTRIBUTION, message, weight,
+          Values.wrap("model", m.id, "feature", c.feature(), "value", c.value(), "contribution", c.contribution()));
     }
-  }
-
-  private static int index(List<ModelSlot> models, String id) {
-    for (int i = 0; i < models.size(); i++) {
-      if (models.get(i).id.equals(id)) {
-        return i;
-      }
-    }
-    throw new IllegalStateException("no model " + id);
+    return n;
   }
 
   @SuppressWarnings("unchecked")
@@ -485,10 +538,11 @@ final class DefaultFraudEngine implements FraudEngine {
     return list;
   }
 
-  private static List<RuleHit> add(List<RuleHit> hits, RuleHit hit) {
-    List<RuleHit> list = hits == null ? new ArrayList<>(4) : hits;
-    list.add(hit);
-    return list;
+  /** Stores a hit at {@code index}, growing the array when it is full; returns the array. */
+  private static RuleHit[] add(RuleHit[] hits, int index, RuleHit hit) {
+    RuleHit[] a = hits == null ? new RuleHit[4] : index == hits.length ? Arrays.copyOf(hits, 2 * index) : hits;
+    a[index] = hit;
+    return a;
   }
 
   private static double clamp(double v) {
@@ -504,23 +558,38 @@ final class DefaultFraudEngine implements FraudEngine {
       return Double.toString(v);
     }
     long thousandths = Math.round(v * 1000);
-    StringBuilder sb = new StringBuilder(12);
-    if (thousandths < 0) {
-      sb.append('-');
-      thousandths = -thousandths;
+    return thousandths < 0
+        ? "-" + (-thousandths / 1000) + FRACTIONS[(int) (-thousandths % 1000)]
+        : thousandths / 1000 + FRACTIONS[(int) (thousandths % 1000)];
+  }
+
+  /**
+   * Returns a feature contribution's message, {@code <feature> = <decimal(value)><suffix>}, as one string
+   * concatenation of the texts, the whole part and the fraction (from {@link #FRACTIONS}), which allocates the
+   * message and nothing else.
+   */
+  static String contributionMessage(String feature, double value, String suffix) {
+    if (!Double.isFinite(value) || Math.abs(value) >= 1e15) {
+      return feature + " = " + value + suffix;
     }
-    sb.append(thousandths / 1000);
-    int frac = (int) (thousandths % 1000);
-    if (frac != 0) {
-      sb.append('.').append((char) ('0' + frac / 100));
-      if (frac % 100 != 0) {
-        sb.append((char) ('0' + frac / 10 % 10));
-        if (frac % 10 != 0) {
-          sb.append((char) ('0' + frac % 10));
-        }
+    long thousandths = Math.round(value * 1000);
+    return thousandths < 0
+        ? feature + " = -" + (-thousandths / 1000) + FRACTIONS[(int) (-thousandths % 1000)] + suffix
+        : feature + " = " + thousandths / 1000 + FRACTIONS[(int) (thousandths % 1000)] + suffix;
+  }
+
+  private static String[] fractions() {
+    String[] f = new String[1000];
+    f[0] = "";
+    for (int i = 1; i < 1000; i++) {
+      String digits = Integer.toString(1000 + i).substring(1);
+      int end = digits.length();
+      while (digits.charAt(end - 1) == '0') {
+        end--;
       }
+      f[i] = "." + digits.substring(0, end);
     }
-    return sb.toString();
+    return f;
   }
 
   @Override

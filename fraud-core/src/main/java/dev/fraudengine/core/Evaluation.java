@@ -6,32 +6,61 @@ import java.util.Map;
 
 /**
  * What one decision knows while its rules run: the {@link RuleContext} the rules read, which records every value
- * a rule reads so that a fired rule can show them. One per decision, used by one thread. Reads go to two parallel
- * arrays, reused from rule to rule; values are boxed only when a rule fires.
+ * a rule reads so that a fired rule can show them. Reads go to two parallel arrays, reused from rule to rule;
+ * values are boxed only when a rule fires.
+ *
+ * <p>Used by one thread at a time. An engine keeps one per scoring thread and reuses it from decision to decision
+ * ({@link #start} and {@link #finish} bracket each), so that a decision allocates none; {@link #inUse} tells a
+ * decision started from inside a rule (on the same thread) to make its own.
  */
 final class Evaluation implements RuleContext {
-  private final Transaction tx;
-  private final float[] features;
   private final Map<String, Integer> featureIndex;
   private final List<String> featureNames;
-  private final List<ModelSlot> models;
-  private final double[] modelScores;
-  private final double combined;
-  private final CaseSignals cases;
-  private String[] readNames;
-  private double[] readNumbers;
+  private Transaction tx;
+  private float[] features;
+  private List<ModelSlot> models;
+  private double[] modelScores;
+  private double combined;
+  private CaseSignals cases;
+  private boolean inUse;
+  private String[] readNames = new String[8];
+  private double[] readNumbers = new double[8];
   private int reads;
 
-  Evaluation(Transaction tx, float[] features, FeatureSchema schema, Map<String, Integer> featureIndex,
-      List<ModelSlot> models, double[] modelScores, double combined, CaseSignals cases) {
-    this.tx = tx;
-    this.features = features;
+  Evaluation(FeatureSchema schema, Map<String, Integer> featureIndex) {
     this.featureIndex = featureIndex;
     this.featureNames = schema.features();
+  }
+
+  /** Sets what the rules of a decision read; returns this. */
+  Evaluation start(Transaction tx, float[] features, List<ModelSlot> models, double[] modelScores,
+      double combined, CaseSignals cases) {
+    this.tx = tx;
+    this.features = features;
     this.models = models;
     this.modelScores = modelScores;
     this.combined = combined;
     this.cases = cases;
+    this.reads = 0;
+    this.inUse = true;
+    return this;
+  }
+
+  /** Ends the decision: lets go of its transaction and values, so that an idle thread keeps none alive. */
+  void finish() {
+    tx = null;
+    features = null;
+    models = null;
+    modelScores = null;
+    cases = null;
+    Arrays.fill(readNames, 0, reads, null);
+    reads = 0;
+    inUse = false;
+  }
+
+  /** Tells whether a decision between {@link #start} and {@link #finish} is using this evaluation. */
+  boolean inUse() {
+    return inUse;
   }
 
   /** Forgets the values read so far: called before each rule. */
@@ -60,10 +89,7 @@ final class Evaluation implements RuleContext {
   }
 
   private double read(String name, double value) {
-    if (readNames == null) {
-      readNames = new String[8];
-      readNumbers = new double[8];
-    } else if (reads == readNames.length) {
+    if (reads == readNames.length) {
       readNames = Arrays.copyOf(readNames, reads * 2);
       readNumbers = Arrays.copyOf(readNumbers, reads * 2);
     }

@@ -12,6 +12,17 @@ final class ModelSlot {
   final String ruleName;
   final String version;
   final double weight;
+  /** The weight as a reason's value, boxed once. */
+  final Double boxedWeight;
+  /** The ends of this model's feature-contribution messages, for a positive and a negative contribution. */
+  final String raisedSuffix;
+  final String loweredSuffix;
+  /**
+   * The messages of this model's MODEL_SCORE reasons by score in thousandths (the message shows three decimals),
+   * made on first use. Racy but safe: a String is immutable, and two threads that make the same message store
+   * equal values.
+   */
+  private final String[] scoreMessages = new String[1001];
   /** {@code true} for a challenger: scored and recorded, never part of the verdict. */
   final boolean shadow;
   private final LongAdder failures = new LongAdder();
@@ -26,6 +37,9 @@ final class ModelSlot {
     this.ruleName = "model." + id;
     this.version = model.version();
     this.weight = weight;
+    this.boxedWeight = Double.valueOf(weight);
+    this.raisedSuffix = " raised the score of model '" + id + "'";
+    this.loweredSuffix = " lowered the score of model '" + id + "'";
     this.burstLog = new BurstLog(log, "model '" + id + "' (version " + version + ")", logInterval);
   }
 
@@ -73,6 +87,22 @@ final class ModelSlot {
       failing = false;
     }
     return e;
+  }
+
+  /**
+   * Returns the message of this model's MODEL_SCORE reason, {@code model '<id>' scored <score>}, with the score
+   * written by {@link DefaultFraudEngine#decimal}.
+   *
+   * @param score a score in [0, 1], as {@link #score} accepts it
+   */
+  String scoreMessage(double score) {
+    int thousandths = (int) Math.round(score * 1000);
+    String m = scoreMessages[thousandths];
+    if (m == null) {
+      m = "model '" + id + "' scored " + DefaultFraudEngine.decimal(score);
+      scoreMessages[thousandths] = m;
+    }
+    return m;
   }
 
   private void fail(Throwable e) {

@@ -52,6 +52,15 @@ final class Values extends AbstractMap<String, Object> {
   }
 
   /**
+   * Makes a map from alternating keys and values the caller guarantees are valid (distinct String keys, values that
+   * are non-null Strings, Numbers, Booleans or enums), taking ownership of the array without checking it: for the
+   * maps the engine makes from literal keys on every decision. Anything else goes through {@link #of}.
+   */
+  static Map<String, Object> wrap(Object... keysAndValues) {
+    return new Values(keysAndValues);
+  }
+
+  /**
    * Returns an immutable copy of a map in its iteration order; a map made here is returned as it is.
    *
    * @throws IllegalArgumentException if a value is not a String, Number, Boolean or enum

@@ -177,6 +177,35 @@ class FraudEngineTest {
   }
 
   @Test
+  void score_ruleThatScoresOnTheSameThread_keepsTheOuterDecisionsReads() {
+    // The engine reuses one rule context per thread; a decision made from inside a rule must not touch the one the
+    // outer decision is reading through.
+    java.util.concurrent.atomic.AtomicReference<FraudEngine> self = new java.util.concurrent.atomic.AtomicReference<>();
+    java.util.concurrent.atomic.AtomicReference<Decision> inner = new java.util.concurrent.atomic.AtomicReference<>();
+    try (FraudEngine engine = builder().features(new CountingPipeline()).model(TestModels.constant("m", 0.2))
+        .rules(RuleSet.of("v1", Rule.review("nested", ctx -> {
+          double count = ctx.feature("card.txn_count");
+          if (inner.get() == null && ctx.transaction().id().equals("outer")) {
+            inner.set(self.get().score(Transactions.valid().id("inner").amount(7, "EUR").build()));
+          }
+          return count >= 0 && ctx.feature("amount") > 0 && ctx.modelScore("m") > 0.1;
+        })))
+        .build()) {
+      self.set(engine);
+      Decision outer = engine.score(Transactions.valid().id("outer").amount(900, "EUR").build());
+
+      assertThat(outer.ruleHits()).hasSize(1);
+      assertThat(outer.ruleHits().get(0).values()).containsExactly(java.util.Map.entry("card.txn_count", 0.0),
+          java.util.Map.entry("amount", 900.0), java.util.Map.entry("model.m", 0.2));
+      assertThat(inner.get().ruleHits().get(0).values()).containsEntry("amount", 7.0);
+
+      Decision next = engine.score(Transactions.valid().id("next").amount(55, "EUR").build());
+      assertThat(next.ruleHits().get(0).values()).containsExactly(java.util.Map.entry("card.txn_count", 2.0),
+          java.util.Map.entry("amount", 55.0), java.util.Map.entry("model.m", 0.2));
+    }
+  }
+
+  @Test
   void score_missingFeature_comparesFalse() {
     FeaturePipeline missing = new FeaturePipeline() {
       @Override
@@ -396,6 +425,62 @@ class FraudEngineTest {
       assertThat(features.get(0).weight()).isCloseTo(0.4 * 1.2 / 1.8, within(1e-12));
       assertThat(features.get(1).weight()).isCloseTo(-0.4 * 0.4 / 1.8, within(1e-12));
       assertThat(features.get(1).message()).contains("lowered");
+    }
+  }
+
+  @Test
+  void score_moreThanTenReasons_exactOrderStableTiesAndMessages() {
+    // Shares: model a 0.5 * 0.4 = 0.2, model b 0.5 * 0.8 = 0.4; b's contributions 0.4 * (0.5, -0.5) / 1 = +-0.2; so
+    // five reasons weigh exactly 0.2 in absolute value and must keep the order they were made in.
+    FraudModel a = TestModels.explaining("a", 0.4, List.of(
+        new FeatureContribution("amount", 900, 1.2),
+        new FeatureContribution("card.txn_count", 3, -0.4),
+        new FeatureContribution("hour", 3, 0.2)));
+    FraudModel b = TestModels.explaining("b", 0.8, List.of(
+        new FeatureContribution("ratio", 0.25, 0.5),
+        new FeatureContribution("night", 1, -0.5)));
+    Instant t = Transactions.EVENT_TIME.minusSeconds(60);
+    CaseStore store = (tx, features, k) -> List.of(
+        new SimilarCase("legit-1", 0.99, Label.LEGITIMATE, null, t),
+        new SimilarCase("fraud-1", 0.9126, Label.FRAUD, null, t));
+    try (FraudEngine engine = builder().model(a).model(b).model(new TestModels.Flaky("c", 0.5)).topFeatures(3)
+        .caseStore(store)
+        .rules(RuleSet.of("v1", Rule.review("rev", ctx -> true), Rule.score("s1", 0.2, ctx -> true),
+            Rule.block("blk", ctx -> true), Rule.score("s2", -0.2, ctx -> true), Rule.hold("hld", ctx -> true),
+            Rule.allow("alw", ctx -> true)))
+        .build()) {
+      for (int run = 0; run < 2; run++) {
+        Decision d = engine.score(tx());
+
+        assertThat(d.verdict()).isEqualTo(Verdict.APPROVE);
+        assertThat(d.modelScores()).extracting(ModelScore::modelId).containsExactly("a", "b");
+        assertThat(d.ruleHits()).extracting(RuleHit::ruleId).containsExactly("rev", "s1", "blk", "s2", "hld", "alw");
+        assertThat(d.reasons()).extracting(Reason::code, Reason::message).containsExactly(
+            org.assertj.core.groups.Tuple.tuple("RULE_ALLOW", "alw"),
+            org.assertj.core.groups.Tuple.tuple("RULE_BLOCK", "blk"),
+            org.assertj.core.groups.Tuple.tuple("RULE_HOLD", "hld"),
+            org.assertj.core.groups.Tuple.tuple("RULE_REVIEW", "rev"),
+            org.assertj.core.groups.Tuple.tuple("MODEL_SCORE", "model 'b' scored 0.8"),
+            org.assertj.core.groups.Tuple.tuple("MODEL_SCORE", "model 'a' scored 0.4"),
+            org.assertj.core.groups.Tuple.tuple("FEATURE_CONTRIBUTION", "ratio = 0.25 raised the score of model 'b'"),
+            org.assertj.core.groups.Tuple.tuple("FEATURE_CONTRIBUTION", "night = 1 lowered the score of model 'b'"),
+            org.assertj.core.groups.Tuple.tuple("RULE_SCORE", "s1"),
+            org.assertj.core.groups.Tuple.tuple("RULE_SCORE", "s2"),
+            org.assertj.core.groups.Tuple.tuple("FEATURE_CONTRIBUTION", "amount = 900 raised the score of model 'a'"),
+            org.assertj.core.groups.Tuple.tuple("FEATURE_CONTRIBUTION",
+                "card.txn_count = 3 lowered the score of model 'a'"),
+            org.assertj.core.groups.Tuple.tuple("FEATURE_CONTRIBUTION", "hour = 3 raised the score of model 'a'"),
+            org.assertj.core.groups.Tuple.tuple("SIMILAR_FRAUD_CASE",
+                "similar to known fraud case 'fraud-1' (similarity 0.913)"),
+            org.assertj.core.groups.Tuple.tuple("MODEL_FAILED", "model 'c' failed and was left out"));
+        assertThat(d.reasons().get(4).values()).containsExactly(java.util.Map.entry("model", "b"),
+            java.util.Map.entry("version", "test-1"), java.util.Map.entry("score", 0.8), java.util.Map.entry("weight", 1.0));
+        assertThat(d.reasons().get(10).weight()).isCloseTo(0.2 * 1.2 / 1.8, within(1e-12));
+        assertThatThrownBy(() -> d.reasons().add(d.reasons().get(0))).isInstanceOf(UnsupportedOperationException.class);
+        assertThat(List.copyOf(d.reasons())).isSameAs(d.reasons());
+        assertThat(List.copyOf(d.modelScores())).isSameAs(d.modelScores());
+        assertThat(List.copyOf(d.ruleHits())).isSameAs(d.ruleHits());
+      }
     }
   }
 

@@ -104,4 +104,90 @@ class ValuesTest {
     assertThat(DefaultFraudEngine.decimal(Double.NaN)).isEqualTo("NaN");
     assertThat(DefaultFraudEngine.decimal(1e20)).isEqualTo("1.0E20");
   }
+
+  @Test
+  void decimal_andContributionMessage_agreeWithTheStringBuilderForm() {
+    long seed = System.nanoTime();
+    java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
+    for (int i = 0; i < 50_000; i++) {
+      double v = switch (i % 4) {
+        case 0 -> random.nextDouble(-1.5, 1.5);
+        case 1 -> random.nextDouble(-1e6, 1e6);
+        case 2 -> Math.round(random.nextDouble(-5_000, 5_000)) / 1000.0;
+        default -> random.nextDouble(-2e15, 2e15);
+      };
+      assertThat(DefaultFraudEngine.decimal(v)).as("seed %d, value %s", seed, v).isEqualTo(builderDecimal(v));
+      assertThat(DefaultFraudEngine.contributionMessage("card.amount_mean_30d", v, " raised the score of model 'm'"))
+          .as("seed %d, value %s", seed, v)
+          .isEqualTo("card.amount_mean_30d = " + builderDecimal(v) + " raised the score of model 'm'");
+    }
+    for (double v : new double[] {0, -0.0, 0.0004, -0.0004, 0.0005, -0.0005, 0.9996, 1.0006, 0.5, 0.05, 0.001, -0.25,
+        999.9995, 1e-300, 1e15, -1e15, 999_999_999_999_999.0, Double.NaN, Double.POSITIVE_INFINITY,
+        Double.NEGATIVE_INFINITY, Double.MIN_VALUE, Double.MAX_VALUE}) {
+      assertThat(DefaultFraudEngine.decimal(v)).as("value %s", v).isEqualTo(builderDecimal(v));
+      assertThat(DefaultFraudEngine.contributionMessage("f", v, "!")).isEqualTo("f = " + builderDecimal(v) + "!");
+    }
+  }
+
+  /** The engine's number format as it was written before, with a StringBuilder: the reference. */
+  private static String builderDecimal(double v) {
+    if (!Double.isFinite(v) || Math.abs(v) >= 1e15) {
+      return Double.toString(v);
+    }
+    long thousandths = Math.round(v * 1000);
+    StringBuilder sb = new StringBuilder(12);
+    if (thousandths < 0) {
+      sb.append('-');
+      thousandths = -thousandths;
+    }
+    sb.append(thousandths / 1000);
+    int frac = (int) (thousandths % 1000);
+    if (frac != 0) {
+      sb.append('.').append((char) ('0' + frac / 100));
+      if (frac % 100 != 0) {
+        sb.append((char) ('0' + frac / 10 % 10));
+        if (frac % 10 != 0) {
+          sb.append((char) ('0' + frac % 10));
+        }
+      }
+    }
+    return sb.toString();
+  }
+
+  @Test
+  void immutableLists_anySize_holdThePrefixWithoutFurtherCopies() {
+    String[] a = new String[14];
+    for (int i = 0; i < a.length; i++) {
+      a[i] = "e" + i;
+    }
+    for (int size = 0; size <= a.length; size++) {
+      List<String> list = ImmutableLists.of(a, size);
+
+      assertThat(list).containsExactly(java.util.Arrays.copyOf(a, size));
+      assertThat(List.copyOf(list)).isSameAs(list);
+      assertThatThrownBy(() -> list.add("x")).isInstanceOf(UnsupportedOperationException.class);
+    }
+    List<String> eleven = ImmutableLists.of(a, 11);
+    a[0] = "changed";
+    assertThat(eleven.get(0)).isEqualTo("e0");
+    a[0] = null;
+    assertThatThrownBy(() -> ImmutableLists.of(a, 3)).isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> ImmutableLists.of(a, 12)).isInstanceOf(NullPointerException.class);
+  }
+
+  @Test
+  void modelSlot_scoreMessage_cachedByThousandthsSameAsWritten() {
+    ModelSlot slot = new ModelSlot(dev.fraudengine.core.testing.TestModels.constant("gbt", 0.5), 2, false,
+        org.slf4j.LoggerFactory.getLogger(ValuesTest.class), java.time.Duration.ofMinutes(1));
+    long seed = System.nanoTime();
+    java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
+    for (int i = 0; i < 20_000; i++) {
+      double s = random.nextDouble();
+      assertThat(slot.scoreMessage(s)).as("seed %d, score %s", seed, s)
+          .isEqualTo("model 'gbt' scored " + builderDecimal(s));
+    }
+    assertThat(slot.scoreMessage(0)).isEqualTo("model 'gbt' scored 0");
+    assertThat(slot.scoreMessage(1)).isEqualTo("model 'gbt' scored 1");
+    assertThat(slot.boxedWeight).isEqualTo(2.0);
+  }
 }

@@ -7,8 +7,7 @@ import dev.fraudengine.core.FeatureSchema;
 import dev.fraudengine.core.FraudEngineException;
 import dev.fraudengine.core.FraudModel;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Collections;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
@@ -271,11 +270,16 @@ public final class GradientBoostedTrees implements FraudModel {
     return new ExplainedScore(1.0 / (1.0 + Math.exp(-margin)), top(phi, features, limit));
   }
 
-  /** The {@code limit} largest contributions by absolute value; zeroes the chosen ones in {@code phi}. */
+  /**
+   * The {@code limit} largest contributions by absolute value; zeroes the chosen ones in {@code phi}. The list is
+   * made by the fixed-arity {@code List.of} up to three elements, so that it holds the only array it needs and
+   * {@link ExplainedScore}'s copy keeps it as it is.
+   */
   private List<FeatureContribution> top(double[] phi, float[] features, int limit) {
-    List<FeatureContribution> out = new ArrayList<>(Math.min(limit, phi.length));
+    FeatureContribution[] out = new FeatureContribution[Math.min(limit, phi.length)];
     List<String> names = schema.features();
-    while (out.size() < limit) {
+    int n = 0;
+    while (n < out.length) {
       int best = -1;
       double bestAbs = 0;
       for (int f = 0; f < phi.length; f++) {
@@ -288,10 +292,16 @@ public final class GradientBoostedTrees implements FraudModel {
       if (best < 0) {
         break;
       }
-      out.add(new FeatureContribution(names.get(best), features[best], phi[best]));
+      out[n++] = new FeatureContribution(names.get(best), features[best], phi[best]);
       phi[best] = 0;
     }
-    return Collections.unmodifiableList(out);
+    return switch (n) {
+      case 0 -> List.of();
+      case 1 -> List.of(out[0]);
+      case 2 -> List.of(out[0], out[1]);
+      case 3 -> List.of(out[0], out[1], out[2]);
+      default -> List.of(n == out.length ? out : Arrays.copyOf(out, n));
+    };
   }
 
   /**
