@@ -358,16 +358,79 @@ final class LabelIndex {
   }
 
   /** The entry of {@code id} without its keys (what feedback needs), or {@code null}. */
-  synchronized Entry get(String id) {
+  Entry get(String id) {
+    long[] row = new long[2];
+    EntityState[] s = new EntityState[groups];
+    return get(id, row, s) ? new Entry(row[0], (int) row[1], null, s) : null;
+  }
+
+  /**
+   * Reads the entry of {@code id} into arrays of the caller's, allocating nothing: its time into {@code row[0]}, its
+   * id hash into {@code row[1]}, and its states into {@code states[0, groups)}.
+   *
+   * @return whether {@code id} is indexed (if not, the arrays are left as they were)
+   */
+  synchronized boolean get(String id, long[] row, EntityState[] states) {
     long seq = find(id, mix(id));
     if (seq < 0) {
-      return null;
+      return false;
     }
     Page p = page(seq);
     int o = (int) seq & pageMask;
-    EntityState[] s = new EntityState[groups];
-    System.arraycopy(p.states, o * groups, s, 0, groups);
-    return new Entry(p.rows[2 * o], (int) p.rows[2 * o + 1], null, s);
+    row[0] = p.rows[2 * o];
+    row[1] = (int) p.rows[2 * o + 1];
+    System.arraycopy(p.states, o * groups, states, 0, groups);
+    return true;
+  }
+
+  /** The number of levels of {@link #warm}. */
+  static final int WARM_LEVELS = 3;
+
+  /**
+   * Reads, without the lock, the first {@code level + 1} levels of what {@link #get} of {@code id} reads, each level
+   * found from the ones before (cached by earlier calls): 0, the id's hash (its string); 1, the table cell its probe
+   * starts at; 2, the matching cell and the entry's id, row and states. A racy read that only warms the caches (see
+   * LabelSchedule); every index is checked, nothing is written. At level 2 or more, {@code states} (of length
+   * {@code groups}) receives the entry's states, or nulls if none was found.
+   *
+   * @return what was read, or, at level 2 or more, the entry's event time (0 if none was found)
+   */
+  long warm(String id, int level, EntityState[] states) {
+    int h = mix(id);
+    if (level == 0) {
+      return h;
+    }
+    long[] t = tables[h >>> (32 - TABLE_BITS)];
+    int mask = t.length - 1;
+    int i = h & mask;
+    if (level == 1) {
+      return t[i];
+    }
+    for (int n = 0; n < 8; n++, i = (i + 1) & mask) {
+      long cell = t[i];
+      if (cell == 0) {
+        break;
+      }
+      if ((int) (cell >>> 32) == h) {
+        long seq = seqOf(cell);
+        Page[] d = pages;
+        Page p = d[(int) (seq >>> pageBits) & (d.length - 1)];
+        int o = (int) seq & pageMask;
+        if (p == null || 2 * o + 1 >= p.rows.length || o >= p.ids.length || (o + 1) * groups > p.states.length) {
+          break;
+        }
+        if (p.ids[o] == id) {
+          for (int j = 0; j < groups && j < states.length; j++) {
+            states[j] = p.states[o * groups + j];
+          }
+          return p.rows[2 * o];
+        }
+      }
+    }
+    for (int j = 0; j < groups && j < states.length; j++) {
+      states[j] = null;
+    }
+    return 0;
   }
 
   synchronized long evicted() {

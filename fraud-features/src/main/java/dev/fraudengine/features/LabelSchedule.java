@@ -2,7 +2,6 @@ package dev.fraudengine.features;
 
 import dev.fraudengine.core.Label;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -13,38 +12,157 @@ import java.util.PriorityQueue;
  * (labels to a whole engine), so that both deliver the same labels at the same moments. A FIFO while label times
  * come in order (a fixed delay, the usual case: O(1) per label), a heap for the labels that arrive out of order.
  * Labels due at the same instant are delivered in the order they were added. Not thread-safe: one per run.
+ *
+ * The FIFO is a ring of parallel columns (id, label, label time as epoch second and nanosecond), so that a label
+ * waiting for its time costs no object: a replay holds a whole delay's worth of labels (a week of payments), which
+ * as objects would be copied by every young collection. The heap, for the rare label out of order, keeps objects.
+ *
+ * Lookahead. Delivering a label is a chain of dependent cache misses in the target (a replay's label lands in state
+ * last touched a delay ago). Given a Warmer, the schedule walks that chain ahead of time for the next few labels of
+ * the FIFO, one level deeper at each delivery: when the label at the head is delivered, the one after it is warmed
+ * to level `levels - 1`, the next to `levels - 2`, and so on, so that each label has had its chain loaded level by
+ * level, between deliveries, by the time it is delivered (the same idea as the first pass of
+ * OnlineFeaturePipeline.process, spread over consecutive labels). Warming only reads; which labels are delivered,
+ * and when, does not depend on it.
  */
 final class LabelSchedule {
   /** Where due labels go: a pipeline's or an engine's {@code feedback}. */
   @FunctionalInterface
   interface Target {
     void feedback(String transactionId, Label label, Instant labelTime);
+
+    /** The same call with the label time as epoch second and nanosecond; override to take it without an object. */
+    default void feedback(String transactionId, Label label, long second, int nano) {
+      feedback(transactionId, label, Instant.ofEpochSecond(second, nano));
+    }
   }
 
-  private record Item(String id, Label label, Instant at, long seq) {}
+  /** Loads, ahead of its delivery, what the delivery of a label will read; see the class comment. */
+  interface Warmer {
+    /**
+     * Reads the first {@code level + 1} levels of what delivering the label of {@code transactionId} reads (racy
+     * reads, nothing written) and returns something computed from them.
+     */
+    long warm(String transactionId, int level);
 
-  private final ArrayDeque<Item> inOrder = new ArrayDeque<>();
-  private final PriorityQueue<Item> outOfOrder =
-      new PriorityQueue<>(Comparator.comparing(Item::at).thenComparingLong(Item::seq));
+    /** The number of levels of the chain, at least 1. */
+    int levels();
+  }
+
+  private record Item(String id, Label label, long second, int nano, long seq) {}
+
+  private static final int INITIAL = 16;
+  private static final long SINK_MARK = 0x5EED_F00D_5EED_F00DL;
+
+  private final Warmer warmer;
+  private final int levels;
+  // the FIFO: a ring of capacity ids.length (a power of two), live entries [head, head + size)
+  private String[] ids = new String[INITIAL];
+  private Label[] labels = new Label[INITIAL];
+  private long[] seconds = new long[INITIAL];
+  private int[] nanos = new int[INITIAL];
+  /** The sequence number of each FIFO entry, for ties with the heap's entries. */
+  private long[] seqs = new long[INITIAL];
+  private int head;
+  private int size;
+  private final PriorityQueue<Item> outOfOrder = new PriorityQueue<>(
+      Comparator.comparingLong(Item::second).thenComparingInt(Item::nano).thenComparingLong(Item::seq));
   private long seq;
+  /** Where warming leaves what it read, so that its loads are kept (never read otherwise). */
+  private long sink;
+
+  /** A schedule without lookahead. */
+  LabelSchedule() {
+    this(null);
+  }
+
+  /** A schedule that warms the target's caches for the labels about to be delivered; {@code warmer} may be null. */
+  LabelSchedule(Warmer warmer) {
+    this.warmer = warmer;
+    this.levels = warmer == null ? 0 : warmer.levels();
+    if (warmer != null && levels < 1) {
+      throw new IllegalArgumentException("levels must be at least 1, but was " + levels);
+    }
+  }
 
   void add(String id, Label label, Instant at) {
-    Item item = new Item(id, label, at, seq++);
-    if (inOrder.isEmpty() || !at.isBefore(inOrder.peekLast().at())) {
-      inOrder.addLast(item);
-    } else {
-      outOfOrder.add(item);
+    add(id, label, at.getEpochSecond(), at.getNano());
+  }
+
+  /** Adds a label due at epoch second {@code second} plus {@code nano} nanoseconds (in [0, 10^9)). */
+  void add(String id, Label label, long second, int nano) {
+    long n = seq++;
+    if (size > 0) {
+      int last = (head + size - 1) & (ids.length - 1);
+      if (compare(second, nano, seconds[last], nanos[last]) < 0) {
+        outOfOrder.add(new Item(id, label, second, nano, n));
+        return;
+      }
     }
+    if (size == ids.length) {
+      grow();
+    }
+    int at = (head + size) & (ids.length - 1);
+    ids[at] = id;
+    labels[at] = label;
+    seconds[at] = second;
+    nanos[at] = nano;
+    seqs[at] = n;
+    size++;
+  }
+
+  private static int compare(long s1, int n1, long s2, int n2) {
+    int c = Long.compare(s1, s2);
+    return c != 0 ? c : Integer.compare(n1, n2);
+  }
+
+  private void grow() {
+    int capacity = 2 * ids.length;
+    String[] i2 = new String[capacity];
+    Label[] l2 = new Label[capacity];
+    long[] s2 = new long[capacity];
+    int[] n2 = new int[capacity];
+    long[] q2 = new long[capacity];
+    for (int k = 0; k < size; k++) {
+      int from = (head + k) & (ids.length - 1);
+      i2[k] = ids[from];
+      l2[k] = labels[from];
+      s2[k] = seconds[from];
+      n2[k] = nanos[from];
+      q2[k] = seqs[from];
+    }
+    ids = i2;
+    labels = l2;
+    seconds = s2;
+    nanos = n2;
+    seqs = q2;
+    head = 0;
   }
 
   /** Delivers every label whose time is at or before {@code t}. */
   void deliverUpTo(Instant t, Target target) {
-    List<Item> due = null;
-    while (!inOrder.isEmpty() && !inOrder.peekFirst().at().isAfter(t)) {
-      Item i = inOrder.pollFirst();
-      target.feedback(i.id(), i.label(), i.at());
+    deliverUpTo(t.getEpochSecond(), t.getNano(), target);
+  }
+
+  /** Delivers every label whose time is at or before epoch second {@code second} plus {@code nano} nanoseconds. */
+  void deliverUpTo(long second, int nano, Target target) {
+    int mask = ids.length - 1;
+    while (size > 0 && compare(seconds[head], nanos[head], second, nano) <= 0) {
+      if (warmer != null) {
+        warmAhead();
+      }
+      String id = ids[head];
+      Label label = labels[head];
+      long s = seconds[head];
+      int n = nanos[head];
+      ids[head] = null;
+      labels[head] = null;
+      head = (head + 1) & mask;
+      size--;
+      target.feedback(id, label, s, n);
     }
-    while (!outOfOrder.isEmpty() && !outOfOrder.peek().at().isAfter(t)) {
+    List<Item> due = null;
+    while (!outOfOrder.isEmpty() && compare(outOfOrder.peek().second(), outOfOrder.peek().nano(), second, nano) <= 0) {
       if (due == null) {
         due = new ArrayList<>();
       }
@@ -52,13 +170,26 @@ final class LabelSchedule {
     }
     if (due != null) {
       for (Item i : due) {
-        target.feedback(i.id(), i.label(), i.at());
+        target.feedback(i.id(), i.label(), i.second(), i.nano());
       }
+    }
+  }
+
+  /** Warms the FIFO's next labels after the head, the nearest the deepest. */
+  private void warmAhead() {
+    int mask = ids.length - 1;
+    long x = 0;
+    for (int k = 1; k <= levels && k < size; k++) {
+      x += warmer.warm(ids[(head + k) & mask], levels - k);
+    }
+    if (x == SINK_MARK) {
+      // (almost) never taken: the branch only makes the warming loads needed
+      sink += x;
     }
   }
 
   /** Tells how many labels wait. */
   int size() {
-    return inOrder.size() + outOfOrder.size();
+    return size + outOfOrder.size();
   }
 }

@@ -331,21 +331,94 @@ public final class OnlineFeaturePipeline implements FeaturePipeline {
       (applied ? labelsApplied : labelsUnmatched).increment();
       return;
     }
-    LabelIndex.Entry e = index == null ? null : index.get(transactionId);
-    if (e == null) {
+    applyLabel(transactionId, label, labelTime.getEpochSecond(), labelTime.getNano());
+  }
+
+  /** {@link #feedback} to the in-memory state, the label time as epoch second and nanosecond. */
+  private void applyLabel(String transactionId, Label label, long second, int nano) {
+    Scratch sc = scratch.get();
+    long[] row = sc.labelRow;
+    EntityState[] states = sc.labelStates;
+    if (index == null || !index.get(transactionId, row, states)) {
       labelsUnmatched.increment();
       return;
     }
     byte value = label == Label.FRAUD ? EntityState.FRAUD : EntityState.LEGITIMATE;
-    long at = labelTime.toEpochMilli();
+    long at = epochMilli(second, nano);
     boolean applied = false;
-    EntityState[] states = e.states();
-    for (int j = 0; j < states.length && j < labelGroups.length; j++) {
+    for (int j = 0; j < labelGroups.length; j++) {
       if (states[j] != null) {
-        applied |= groups[labelGroups[j]].applyLabel(states[j], e.time(), e.txHash(), value, at);
+        applied |= groups[labelGroups[j]].applyLabel(states[j], row[0], (int) row[1], value, at);
+        states[j] = null;
       }
     }
     (applied ? labelsApplied : labelsUnmatched).increment();
+  }
+
+  /**
+   * Where a replay delivers its labels: {@link #feedback}, taking the label time as epoch second and nanosecond
+   * (no {@code Instant} per label).
+   */
+  LabelSchedule.Target labelTarget() {
+    return new LabelSchedule.Target() {
+      @Override
+      public void feedback(String transactionId, Label label, Instant labelTime) {
+        OnlineFeaturePipeline.this.feedback(transactionId, label, labelTime);
+      }
+
+      @Override
+      public void feedback(String transactionId, Label label, long second, int nano) {
+        if (store != null) {
+          OnlineFeaturePipeline.this.feedback(transactionId, label, Instant.ofEpochSecond(second, nano));
+          return;
+        }
+        Objects.requireNonNull(transactionId, "transactionId");
+        Objects.requireNonNull(label, "label");
+        applyLabel(transactionId, label, second, nano);
+      }
+    };
+  }
+
+  /** {@link Instant#toEpochMilli()} of the instant at {@code second} and {@code nano}, without making it. */
+  static long epochMilli(long second, int nano) {
+    if (second < 0 && nano > 0) {
+      return Math.addExact(Math.multiplyExact(second + 1, 1000), nano / 1_000_000 - 1000);
+    }
+    return Math.addExact(Math.multiplyExact(second, 1000), nano / 1_000_000);
+  }
+
+  /**
+   * What a replay warms ahead of delivering labels (see LabelSchedule): the label index's levels, then each
+   * label-keeping state's; {@code null} when the pipeline keeps no labels in memory. Only for the replaying thread.
+   */
+  LabelSchedule.Warmer labelWarmer() {
+    if (index == null) {
+      return null;
+    }
+    EntityState[] states = new EntityState[labelGroups.length];
+    return new LabelSchedule.Warmer() {
+      @Override
+      public long warm(String transactionId, int level) {
+        if (level < LabelIndex.WARM_LEVELS) {
+          return index.warm(transactionId, level, states);
+        }
+        long t = index.warm(transactionId, LabelIndex.WARM_LEVELS - 1, states);
+        long x = t;
+        for (int j = 0; j < states.length; j++) {
+          EntityState s = states[j];
+          if (s != null) {
+            x += s.warmLabel(t, level - LabelIndex.WARM_LEVELS);
+            states[j] = null;
+          }
+        }
+        return x;
+      }
+
+      @Override
+      public int levels() {
+        return LabelIndex.WARM_LEVELS + EntityState.WARM_LEVELS;
+      }
+    };
   }
 
   /**
@@ -463,12 +536,16 @@ public final class OnlineFeaturePipeline implements FeaturePipeline {
     final int[] hashes;
     final long[] hints;
     final EntityState[] recorded;
+    /** For {@link #feedback}: the labelled entry's time and id hash, and its states (cleared after use). */
+    final long[] labelRow = new long[2];
+    final EntityState[] labelStates;
 
     Scratch(int keys, int groups) {
       this.keys = new String[keys];
       this.hashes = new int[keys];
       this.hints = new long[groups];
       this.recorded = new EntityState[groups];
+      this.labelStates = new EntityState[groups];
     }
   }
 

@@ -109,24 +109,54 @@ public final class Replay {
   public long run(Stream<Labelled> input, Sink sink) {
     Objects.requireNonNull(input, "input");
     Objects.requireNonNull(sink, "sink");
-    LabelSchedule pending = new LabelSchedule();
-    LabelSchedule.Target target = pipeline::feedback;
+    // The pipeline's own target and warmer, when it has them, deliver labels without an object per label and load
+    // each label's state ahead of its delivery (see LabelSchedule); the labels and their moments are the same.
+    OnlineFeaturePipeline online = pipeline instanceof OnlineFeaturePipeline o ? o : null;
+    LabelSchedule pending = new LabelSchedule(online == null ? null : online.labelWarmer());
+    LabelSchedule.Target target = online == null ? pipeline::feedback : online.labelTarget();
+    long delaySeconds = labelDelay.getSeconds();
+    int delayNanos = labelDelay.getNano();
     long n = 0;
     Iterator<Labelled> it = input.iterator();
     while (it.hasNext()) {
       Labelled row = Objects.requireNonNull(it.next(), "input element");
       Transaction tx = row.transaction();
-      pending.deliverUpTo(tx.eventTime(), target);
+      Instant eventTime = tx.eventTime();
+      pending.deliverUpTo(eventTime, target);
       float[] features = pipeline.process(tx);
       if (row.label() != null) {
-        Instant at = row.labelTime() != null ? row.labelTime() : tx.eventTime().plus(labelDelay);
-        pending.add(tx.id(), row.label(), at);
+        if (row.labelTime() != null) {
+          pending.add(tx.id(), row.label(), row.labelTime());
+        } else {
+          addDelayed(pending, tx.id(), row.label(), eventTime, delaySeconds, delayNanos);
+        }
       }
       sink.accept(tx, features, row.label());
       n++;
     }
     pending.deliverUpTo(Instant.MAX, target);
     return n;
+  }
+
+  /**
+   * Schedules a label at {@code eventTime} plus the delay ({@code delaySeconds} and {@code delayNanos}, a
+   * non-negative {@link Duration}'s parts): {@code eventTime.plus(labelDelay)} without making the {@code Instant},
+   * and the same exception where that sum is out of the {@code Instant} range.
+   */
+  private void addDelayed(LabelSchedule pending, String id, Label label, Instant eventTime, long delaySeconds,
+      int delayNanos) {
+    long second = eventTime.getEpochSecond() + delaySeconds;
+    int nano = eventTime.getNano() + delayNanos;
+    if (nano >= 1_000_000_000) {
+      nano -= 1_000_000_000;
+      second++;
+    }
+    // both parts are non-negative: an overflow makes the sum negative, out of range as well
+    if (second < eventTime.getEpochSecond() || second > Instant.MAX.getEpochSecond()) {
+      pending.add(id, label, eventTime.plus(labelDelay));
+      return;
+    }
+    pending.add(id, label, second, nano);
   }
 
   /**
