@@ -2,6 +2,7 @@ package dev.fraudengine.features;
 
 import dev.fraudengine.core.Label;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 
 /*
  * What the pipeline remembers of one entity (one card, one terminal...): its recent events in event-time order,
@@ -66,6 +67,8 @@ final class EntityState {
   IntCounts[] sets;
   /** The event time the windows are positioned at; {@code Long.MIN_VALUE}: not yet, every window empty. */
   long at = Long.MIN_VALUE;
+  /** A random number, the key of this state's labels waiting in DeferredLabels (not unique: only a hash). */
+  final int serial = ThreadLocalRandom.current().nextInt();
 
   EntityState(boolean labels, int otherColumns, boolean geo, int capacity) {
     itime = new int[capacity];
@@ -530,59 +533,6 @@ final class EntityState {
     return x;
   }
 
-  /** The number of levels of {@link #warmLabel}. */
-  static final int WARM_LEVELS = 3;
-
-  /**
-   * Reads, without the lock, the first {@code level + 1} levels of what {@link #applyLabel} of an event at time
-   * {@code t} reads: 0, the fields; 1, the column headers and the time column's elements that a search of
-   * {@code [head, head + size)} visits first (nine spread over the range: the lines of the search's first three
-   * steps, and for up to about 128 events every line it reads); 2, the event's index (a search on the now cached
-   * times) and its elements of the label columns and the window bounds. A racy read that only warms the caches (see
-   * LabelSchedule); every index is checked against the array it reads, nothing is written.
-   *
-   * @return what was read
-   */
-  long warmLabel(long t, int level) {
-    int h = head;
-    int n = size;
-    int[] it = itime;
-    long b = base;
-    byte[] l = label;
-    int[] x = txHash;
-    long[] lt = labelTime;
-    int[] w = win;
-    long sum = h + n + b;
-    if (level == 0 || it == null || l == null || x == null || lt == null || n <= 0 || h < 0) {
-      return sum + (it == null ? 0 : 1) + (l == null ? 0 : 2) + (x == null ? 0 : 3) + (lt == null ? 0 : 4)
-          + (w == null ? 0 : 5);
-    }
-    int len = it.length;
-    if (level == 1) {
-      sum += len + l.length + x.length + lt.length + (w == null ? 0 : w.length);
-      for (int k = 0; k <= 8; k++) {
-        int i = h + (int) (((long) k * (n - 1)) >> 3);
-        if (i < len) {
-          sum += it[i];
-        }
-      }
-      return sum;
-    }
-    int end = Math.min(h + n, len);
-    long key = t - 1 - b;
-    if (h >= end || key < Integer.MIN_VALUE || key >= Integer.MAX_VALUE) {
-      return sum;
-    }
-    int i = EntityGroup.upperBound(it, h, end, (int) key);
-    if (i < l.length && i < x.length && i < lt.length) {
-      sum += l[i] + x[i] + lt[i];
-    }
-    if (w != null && w.length > 0) {
-      sum += w[0] + w[w.length - 1];
-    }
-    return sum;
-  }
-
   /** Returns the index of the newest located event at or before {@code t}, or -1. */
   int lastLocatedAtOrBefore(long t) {
     for (int i = end() - 1; i >= head; i--) {
@@ -609,7 +559,7 @@ final class EntityState {
 
   /** Approximate heap bytes held, for the published memory figure. */
   long bytes() {
-    long b = 12 + 4L * 14 + 4 * 2 + 8 * 7;
+    long b = 12 + 4L * 14 + 4 * 3 + 8 * 7;
     b += itime != null ? 16 + 4L * itime.length : 16 + 8L * ltime.length;
     b += iamount != null ? 16 + 4L * iamount.length : 16 + 8L * damount.length;
     if (label != null) {

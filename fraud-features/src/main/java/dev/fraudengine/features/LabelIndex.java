@@ -61,12 +61,15 @@ final class LabelIndex {
     final long[] rows;
     final String[] keys;
     final EntityState[] states;
+    /** Per entry and group, the serial of its state (see DeferredLabels), read without loading the state. */
+    final int[] serials;
 
     Page(int entries, int groups) {
       ids = new String[entries];
       rows = new long[2 * entries];
       keys = new String[entries * groups];
       states = new EntityState[entries * groups];
+      serials = new int[entries * groups];
     }
   }
 
@@ -128,16 +131,20 @@ final class LabelIndex {
 
   /**
    * Remembers a transaction: its keys and recorded states are read from the pipeline's per-transaction arrays.
+   *
+   * @return the entry's sequence number, a hint for {@link #get(String, long, long[], EntityState[], int[])}
    */
-  synchronized void put(String id, long time, int txHash, String[] allKeys, EntityState[] recorded, long watermark) {
+  synchronized long put(String id, long time, int txHash, String[] allKeys, EntityState[] recorded, long watermark) {
     long seq = seqFor(id);
     Page p = page(seq);
     int o = (int) seq & pageMask;
     p.rows[2 * o] = time;
     p.rows[2 * o + 1] = (p.rows[2 * o + 1] & HIGH) | (txHash & LOW);
     for (int j = 0; j < groups; j++) {
+      EntityState s = recorded[groupIndex[j]];
       p.keys[o * groups + j] = allKeys[keyIndex[j]];
-      p.states[o * groups + j] = recorded[groupIndex[j]];
+      p.states[o * groups + j] = s;
+      p.serials[o * groups + j] = s == null ? 0 : s.serial;
     }
     long cutoff = watermark - retention;
     while (size > 0) {
@@ -150,6 +157,7 @@ final class LabelIndex {
         break;
       }
     }
+    return seq;
   }
 
   private void putEntry(String id, Entry e) {
@@ -160,7 +168,9 @@ final class LabelIndex {
     p.rows[2 * o + 1] = (p.rows[2 * o + 1] & HIGH) | (e.txHash() & LOW);
     for (int j = 0; j < groups; j++) {
       p.keys[o * groups + j] = j < e.keys().length ? e.keys()[j] : null;
-      p.states[o * groups + j] = e.states() != null && j < e.states().length ? e.states()[j] : null;
+      EntityState s = e.states() != null && j < e.states().length ? e.states()[j] : null;
+      p.states[o * groups + j] = s;
+      p.serials[o * groups + j] = s == null ? 0 : s.serial;
     }
   }
 
@@ -352,6 +362,7 @@ final class LabelIndex {
     System.arraycopy(src.rows, 2 * from, dst.rows, 2 * from, 2 * (to - from));
     System.arraycopy(src.keys, from * groups, dst.keys, from * groups, (to - from) * groups);
     System.arraycopy(src.states, from * groups, dst.states, from * groups, (to - from) * groups);
+    System.arraycopy(src.serials, from * groups, dst.serials, from * groups, (to - from) * groups);
     Arrays.fill(src.ids, from, to, null);
     Arrays.fill(src.keys, from * groups, to * groups, null);
     Arrays.fill(src.states, from * groups, to * groups, null);
@@ -361,76 +372,41 @@ final class LabelIndex {
   Entry get(String id) {
     long[] row = new long[2];
     EntityState[] s = new EntityState[groups];
-    return get(id, row, s) ? new Entry(row[0], (int) row[1], null, s) : null;
+    return get(id, -1, row, s, new int[groups]) ? new Entry(row[0], (int) row[1], null, s) : null;
   }
 
   /**
    * Reads the entry of {@code id} into arrays of the caller's, allocating nothing: its time into {@code row[0]}, its
-   * id hash into {@code row[1]}, and its states into {@code states[0, groups)}.
+   * id hash into {@code row[1]}, its states into {@code states[0, groups)} and their serials into
+   * {@code serials[0, groups)}.
    *
+   * @param hint the sequence number {@link #put} returned for {@code id}, or -1: where the entry is looked at first.
+   *     Only a hint: the entry found is always {@code id}'s own (a stale or wrong hint costs a table lookup). A
+   *     replay delivers labels in about the order it put their transactions, so hinted entries are read in
+   *     sequence, page after page, where a table lookup is a random access
    * @return whether {@code id} is indexed (if not, the arrays are left as they were)
    */
-  synchronized boolean get(String id, long[] row, EntityState[] states) {
-    long seq = find(id, mix(id));
+  synchronized boolean get(String id, long hint, long[] row, EntityState[] states, int[] serials) {
+    long seq = -1;
+    if (hint >= first && hint - first < size) {
+      String other = page(hint).ids[(int) hint & pageMask];
+      if (other == id || other.equals(id)) {
+        seq = hint;
+      }
+    }
     if (seq < 0) {
-      return false;
+      seq = find(id, mix(id));
+      if (seq < 0) {
+        return false;
+      }
     }
     Page p = page(seq);
     int o = (int) seq & pageMask;
     row[0] = p.rows[2 * o];
     row[1] = (int) p.rows[2 * o + 1];
     System.arraycopy(p.states, o * groups, states, 0, groups);
+    System.arraycopy(p.serials, o * groups, serials, 0, groups);
     return true;
-  }
-
-  /** The number of levels of {@link #warm}. */
-  static final int WARM_LEVELS = 3;
-
-  /**
-   * Reads, without the lock, the first {@code level + 1} levels of what {@link #get} of {@code id} reads, each level
-   * found from the ones before (cached by earlier calls): 0, the id's hash (its string); 1, the table cell its probe
-   * starts at; 2, the matching cell and the entry's id, row and states. A racy read that only warms the caches (see
-   * LabelSchedule); every index is checked, nothing is written. At level 2 or more, {@code states} (of length
-   * {@code groups}) receives the entry's states, or nulls if none was found.
-   *
-   * @return what was read, or, at level 2 or more, the entry's event time (0 if none was found)
-   */
-  long warm(String id, int level, EntityState[] states) {
-    int h = mix(id);
-    if (level == 0) {
-      return h;
-    }
-    long[] t = tables[h >>> (32 - TABLE_BITS)];
-    int mask = t.length - 1;
-    int i = h & mask;
-    if (level == 1) {
-      return t[i];
-    }
-    for (int n = 0; n < 8; n++, i = (i + 1) & mask) {
-      long cell = t[i];
-      if (cell == 0) {
-        break;
-      }
-      if ((int) (cell >>> 32) == h) {
-        long seq = seqOf(cell);
-        Page[] d = pages;
-        Page p = d[(int) (seq >>> pageBits) & (d.length - 1)];
-        int o = (int) seq & pageMask;
-        if (p == null || 2 * o + 1 >= p.rows.length || o >= p.ids.length || (o + 1) * groups > p.states.length) {
-          break;
-        }
-        if (p.ids[o] == id) {
-          for (int j = 0; j < groups && j < states.length; j++) {
-            states[j] = p.states[o * groups + j];
-          }
-          return p.rows[2 * o];
-        }
-      }
-    }
-    for (int j = 0; j < groups && j < states.length; j++) {
-      states[j] = null;
-    }
-    return 0;
   }
 
   synchronized long evicted() {
@@ -471,7 +447,7 @@ final class LabelIndex {
   /** Approximate heap bytes held (the ids' strings aside). */
   synchronized long bytes() {
     long b = 16 + 4L * pages.length;
-    long perPage = 16 + 4 * 16 + ((4L + 16 + 8L * groups) << pageBits);
+    long perPage = 16 + 5 * 16 + ((4L + 16 + 12L * groups) << pageBits);
     for (Page p : pages) {
       b += p == null ? 0 : perPage;
     }

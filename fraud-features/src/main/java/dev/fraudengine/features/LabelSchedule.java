@@ -17,13 +17,8 @@ import java.util.PriorityQueue;
  * waiting for its time costs no object: a replay holds a whole delay's worth of labels (a week of payments), which
  * as objects would be copied by every young collection. The heap, for the rare label out of order, keeps objects.
  *
- * Lookahead. Delivering a label is a chain of dependent cache misses in the target (a replay's label lands in state
- * last touched a delay ago). Given a Warmer, the schedule walks that chain ahead of time for the next few labels of
- * the FIFO, one level deeper at each delivery: when the label at the head is delivered, the one after it is warmed
- * to level `levels - 1`, the next to `levels - 2`, and so on, so that each label has had its chain loaded level by
- * level, between deliveries, by the time it is delivered (the same idea as the first pass of
- * OnlineFeaturePipeline.process, spread over consecutive labels). Warming only reads; which labels are delivered,
- * and when, does not depend on it.
+ * Each label may carry a hint for its target (OnlineFeaturePipeline: where its transaction sits in the label index),
+ * handed back on delivery; it never changes which labels are delivered, or when.
  */
 final class LabelSchedule {
   /** Where due labels go: a pipeline's or an engine's {@code feedback}. */
@@ -35,32 +30,22 @@ final class LabelSchedule {
     default void feedback(String transactionId, Label label, long second, int nano) {
       feedback(transactionId, label, Instant.ofEpochSecond(second, nano));
     }
+
+    /** The same call with the hint the label was added with; the default ignores it. */
+    default void feedback(String transactionId, Label label, long second, int nano, long hint) {
+      feedback(transactionId, label, second, nano);
+    }
   }
 
-  /** Loads, ahead of its delivery, what the delivery of a label will read; see the class comment. */
-  interface Warmer {
-    /**
-     * Reads the first {@code level + 1} levels of what delivering the label of {@code transactionId} reads (racy
-     * reads, nothing written) and returns something computed from them.
-     */
-    long warm(String transactionId, int level);
-
-    /** The number of levels of the chain, at least 1. */
-    int levels();
-  }
-
-  private record Item(String id, Label label, long second, int nano, long seq) {}
+  private record Item(String id, Label label, long second, int nano, long hint, long seq) {}
 
   private static final int INITIAL = 16;
-  private static final long SINK_MARK = 0x5EED_F00D_5EED_F00DL;
-
-  private final Warmer warmer;
-  private final int levels;
   // the FIFO: a ring of capacity ids.length (a power of two), live entries [head, head + size)
   private String[] ids = new String[INITIAL];
   private Label[] labels = new Label[INITIAL];
   private long[] seconds = new long[INITIAL];
   private int[] nanos = new int[INITIAL];
+  private long[] hints = new long[INITIAL];
   /** The sequence number of each FIFO entry, for ties with the heap's entries. */
   private long[] seqs = new long[INITIAL];
   private int head;
@@ -68,34 +53,21 @@ final class LabelSchedule {
   private final PriorityQueue<Item> outOfOrder = new PriorityQueue<>(
       Comparator.comparingLong(Item::second).thenComparingInt(Item::nano).thenComparingLong(Item::seq));
   private long seq;
-  /** Where warming leaves what it read, so that its loads are kept (never read otherwise). */
-  private long sink;
-
-  /** A schedule without lookahead. */
-  LabelSchedule() {
-    this(null);
-  }
-
-  /** A schedule that warms the target's caches for the labels about to be delivered; {@code warmer} may be null. */
-  LabelSchedule(Warmer warmer) {
-    this.warmer = warmer;
-    this.levels = warmer == null ? 0 : warmer.levels();
-    if (warmer != null && levels < 1) {
-      throw new IllegalArgumentException("levels must be at least 1, but was " + levels);
-    }
-  }
 
   void add(String id, Label label, Instant at) {
-    add(id, label, at.getEpochSecond(), at.getNano());
+    add(id, label, at.getEpochSecond(), at.getNano(), -1);
   }
 
-  /** Adds a label due at epoch second {@code second} plus {@code nano} nanoseconds (in [0, 10^9)). */
-  void add(String id, Label label, long second, int nano) {
+  /**
+   * Adds a label due at epoch second {@code second} plus {@code nano} nanoseconds (in [0, 10^9)), with a hint for
+   * the target.
+   */
+  void add(String id, Label label, long second, int nano, long hint) {
     long n = seq++;
     if (size > 0) {
       int last = (head + size - 1) & (ids.length - 1);
       if (compare(second, nano, seconds[last], nanos[last]) < 0) {
-        outOfOrder.add(new Item(id, label, second, nano, n));
+        outOfOrder.add(new Item(id, label, second, nano, hint, n));
         return;
       }
     }
@@ -107,6 +79,7 @@ final class LabelSchedule {
     labels[at] = label;
     seconds[at] = second;
     nanos[at] = nano;
+    hints[at] = hint;
     seqs[at] = n;
     size++;
   }
@@ -122,6 +95,7 @@ final class LabelSchedule {
     Label[] l2 = new Label[capacity];
     long[] s2 = new long[capacity];
     int[] n2 = new int[capacity];
+    long[] h2 = new long[capacity];
     long[] q2 = new long[capacity];
     for (int k = 0; k < size; k++) {
       int from = (head + k) & (ids.length - 1);
@@ -129,12 +103,14 @@ final class LabelSchedule {
       l2[k] = labels[from];
       s2[k] = seconds[from];
       n2[k] = nanos[from];
+      h2[k] = hints[from];
       q2[k] = seqs[from];
     }
     ids = i2;
     labels = l2;
     seconds = s2;
     nanos = n2;
+    hints = h2;
     seqs = q2;
     head = 0;
   }
@@ -148,18 +124,16 @@ final class LabelSchedule {
   void deliverUpTo(long second, int nano, Target target) {
     int mask = ids.length - 1;
     while (size > 0 && compare(seconds[head], nanos[head], second, nano) <= 0) {
-      if (warmer != null) {
-        warmAhead();
-      }
       String id = ids[head];
       Label label = labels[head];
       long s = seconds[head];
       int n = nanos[head];
+      long hint = hints[head];
       ids[head] = null;
       labels[head] = null;
       head = (head + 1) & mask;
       size--;
-      target.feedback(id, label, s, n);
+      target.feedback(id, label, s, n, hint);
     }
     List<Item> due = null;
     while (!outOfOrder.isEmpty() && compare(outOfOrder.peek().second(), outOfOrder.peek().nano(), second, nano) <= 0) {
@@ -170,21 +144,8 @@ final class LabelSchedule {
     }
     if (due != null) {
       for (Item i : due) {
-        target.feedback(i.id(), i.label(), i.second(), i.nano());
+        target.feedback(i.id(), i.label(), i.second(), i.nano(), i.hint());
       }
-    }
-  }
-
-  /** Warms the FIFO's next labels after the head, the nearest the deepest. */
-  private void warmAhead() {
-    int mask = ids.length - 1;
-    long x = 0;
-    for (int k = 1; k <= levels && k < size; k++) {
-      x += warmer.warm(ids[(head + k) & mask], levels - k);
-    }
-    if (x == SINK_MARK) {
-      // (almost) never taken: the branch only makes the warming loads needed
-      sink += x;
     }
   }
 

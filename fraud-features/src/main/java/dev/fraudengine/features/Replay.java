@@ -109,11 +109,12 @@ public final class Replay {
   public long run(Stream<Labelled> input, Sink sink) {
     Objects.requireNonNull(input, "input");
     Objects.requireNonNull(sink, "sink");
-    // The pipeline's own target and warmer, when it has them, deliver labels without an object per label and load
-    // each label's state ahead of its delivery (see LabelSchedule); the labels and their moments are the same.
-    OnlineFeaturePipeline online = pipeline instanceof OnlineFeaturePipeline o ? o : null;
-    LabelSchedule pending = new LabelSchedule(online == null ? null : online.labelWarmer());
-    LabelSchedule.Target target = online == null ? pipeline::feedback : online.labelTarget();
+    // An in-memory OnlineFeaturePipeline takes the labels its own, cheaper way (the same labels at the same moments,
+    // the same effect; see OnlineFeaturePipeline.ReplayLabels), with a hint of where each transaction was indexed.
+    OnlineFeaturePipeline.ReplayLabels labels =
+        pipeline instanceof OnlineFeaturePipeline o ? o.replayLabels() : null;
+    LabelSchedule pending = new LabelSchedule();
+    LabelSchedule.Target target = labels == null ? pipeline::feedback : labels;
     long delaySeconds = labelDelay.getSeconds();
     int delayNanos = labelDelay.getNano();
     long n = 0;
@@ -125,16 +126,20 @@ public final class Replay {
       pending.deliverUpTo(eventTime, target);
       float[] features = pipeline.process(tx);
       if (row.label() != null) {
+        long hint = labels == null ? -1 : labels.lastIndexed();
         if (row.labelTime() != null) {
-          pending.add(tx.id(), row.label(), row.labelTime());
+          pending.add(tx.id(), row.label(), row.labelTime().getEpochSecond(), row.labelTime().getNano(), hint);
         } else {
-          addDelayed(pending, tx.id(), row.label(), eventTime, delaySeconds, delayNanos);
+          addDelayed(pending, tx.id(), row.label(), eventTime, delaySeconds, delayNanos, hint);
         }
       }
       sink.accept(tx, features, row.label());
       n++;
     }
     pending.deliverUpTo(Instant.MAX, target);
+    if (labels != null) {
+      labels.flush();
+    }
     return n;
   }
 
@@ -144,7 +149,7 @@ public final class Replay {
    * and the same exception where that sum is out of the {@code Instant} range.
    */
   private void addDelayed(LabelSchedule pending, String id, Label label, Instant eventTime, long delaySeconds,
-      int delayNanos) {
+      int delayNanos, long hint) {
     long second = eventTime.getEpochSecond() + delaySeconds;
     int nano = eventTime.getNano() + delayNanos;
     if (nano >= 1_000_000_000) {
@@ -153,10 +158,11 @@ public final class Replay {
     }
     // both parts are non-negative: an overflow makes the sum negative, out of range as well
     if (second < eventTime.getEpochSecond() || second > Instant.MAX.getEpochSecond()) {
-      pending.add(id, label, eventTime.plus(labelDelay));
+      Instant at = eventTime.plus(labelDelay);
+      pending.add(id, label, at.getEpochSecond(), at.getNano(), hint);
       return;
     }
-    pending.add(id, label, second, nano);
+    pending.add(id, label, second, nano, hint);
   }
 
   /**
