@@ -28,7 +28,8 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * Thread-safety: one lock, this. Draining one state runs under that state's lock, then this one (the order used
  * everywhere: a state's lock, then this), so no transaction can read a state between the removal of its labels from
- * here and their writing.
+ * here and their writing. A pipeline that never replays never parks a label: its transactions skip the table and
+ * its lock (a volatile flag).
  */
 final class DeferredLabels {
   static final int MAX_RECORDS = 1 << 16;
@@ -64,6 +65,12 @@ final class DeferredLabels {
   private int[] heads = filled(2 * INITIAL);
   private int[] tails = new int[2 * INITIAL];
   private int chains;
+  /**
+   * Whether a label was ever parked: until then a transaction skips this table and its lock (the live path, where
+   * nothing parks labels). Volatile, written once under the lock before the first label is parked: a transaction
+   * that starts after that feedback returned sees it.
+   */
+  private volatile boolean used;
 
   /**
    * @param windows per label-keeping group (in the pipeline's label group order), the windows its states use
@@ -85,6 +92,11 @@ final class DeferredLabels {
   private static int spread(int serial) {
     int h = serial * 0x9E3779B9;
     return h ^ (h >>> 16);
+  }
+
+  /** Whether a label was ever parked here; if not, there is nothing to drain. */
+  boolean used() {
+    return used;
   }
 
   /** The number of records waiting. */
@@ -110,6 +122,9 @@ final class DeferredLabels {
     }
     if (live + count > MAX_RECORDS) {
       return false;
+    }
+    if (!used) {
+      used = true;
     }
     int tk = count > 1 ? newTicket(count) : -1;
     for (int j = 0; j < n; j++) {
@@ -311,6 +326,9 @@ final class DeferredLabels {
 
   /** Writes every waiting label, each state's under its lock. The caller holds no state's lock. */
   void drainAll() {
+    if (!used) {
+      return;
+    }
     int[] cursor = {0};
     for (EntityState s = anyWaiting(cursor); s != null; s = anyWaiting(cursor)) {
       synchronized (s) {

@@ -205,7 +205,7 @@ final class EntityGroup {
     EntityState s = map.get(key, hint);
     int dropped;
     synchronized (s) {
-      if (deferred != null) {
+      if (deferred != null && deferred.used()) {
         deferred.drain(s, s.serial);
       }
       compute(s, tx, t, keyHashes, out);
@@ -387,7 +387,7 @@ final class EntityGroup {
   /** Applies a label to the event of a transaction in the state it was recorded in, if still there. */
   boolean applyLabel(EntityState s, long t, int txHash, byte value, long labelTime) {
     synchronized (s) {
-      if (deferred != null) {
+      if (deferred != null && deferred.used()) {
         deferred.drain(s, s.serial);
       }
       return s.applyLabel(t, txHash, value, labelTime, windows);
