@@ -8,13 +8,13 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * Why. A replay delivers each label a delay after its transaction (a week in the handbook); writing it means finding
  * the labelled event in the entity's columns, all of it out of cache by then: a chain of dependent misses (state,
- * time column, label columns) that was about a third of a handbook replay's time. Every read of that state comes
- * later, from a transaction of the same entity (which loads the same state and the same columns around its delayed
- * windows anyway) or from a snapshot or the counters. So a delivered label is parked here, in a small table that
- * stays in cache, and written by the first reader: OnlineFeaturePipeline.process drains an entity's labels under
- * its lock before computing, and everything else that reads state (stats, snapshot, restore, close, the public
- * feedback of the same state, the end of a replay) drains all of them first. Between two reads, a state's labels
- * are written in the order they were delivered, to the same state objects (those the label index holds), and
+ * time column, label columns) that took over a quarter of a handbook replay's samples in a profile. Every read of
+ * that state comes later, from a transaction of the same entity (which loads the same state and the same columns
+ * around its delayed windows anyway) or from a snapshot or the counters. So a delivered label is parked here, in a
+ * small table that stays in cache, and written by the first reader: OnlineFeaturePipeline.process drains an entity's
+ * labels under its lock before computing, and everything else that reads state (stats, snapshot, restore, close, the
+ * public feedback of the same state, the end of a replay) drains all of them first. Between two reads, a state's
+ * labels are written in the order they were delivered, to the same state objects (those the label index holds), and
  * nothing else touches that state in between: each state goes through exactly the same sequence of updates as if
  * every label had been written on delivery, so every feature value and counter is the same.
  *
@@ -99,7 +99,7 @@ final class DeferredLabels {
     return used;
   }
 
-  /** The number of records waiting. */
+  /** The number of records waiting (tests). */
   synchronized int size() {
     return live;
   }

@@ -68,9 +68,15 @@ final class EntityState {
   /** The event time the windows are positioned at; {@code Long.MIN_VALUE}: not yet, every window empty. */
   long at = Long.MIN_VALUE;
   /** A random number, the key of this state's labels waiting in DeferredLabels (not unique: only a hash). */
-  final int serial = ThreadLocalRandom.current().nextInt();
+  final int serial;
 
   EntityState(boolean labels, int otherColumns, boolean geo, int capacity) {
+    this(labels, otherColumns, geo, capacity, ThreadLocalRandom.current().nextInt());
+  }
+
+  /** As above, with a given serial (tests: states sharing one). */
+  EntityState(boolean labels, int otherColumns, boolean geo, int capacity, int serial) {
+    this.serial = serial;
     itime = new int[capacity];
     iamount = new int[capacity];
     if (labels) {
