@@ -44,6 +44,8 @@ final class EntityGroup {
   private final int maxEvents;
   final EntityMap map;
   private final LongAdder droppedEvents;
+  /** Where a replay parks this group's labels (set once by the pipeline, before it is shared), or null. */
+  private DeferredLabels deferred;
 
   EntityGroup(Entity entity, int keyIndex, List<Feature> features, List<Integer> positions, List<Entity> keyEntities,
       OnlineFeaturePipeline.Config config, LongSupplier watermark, LongAdder evictions, LongAdder droppedEvents) {
@@ -159,6 +161,16 @@ final class EntityGroup {
     return -1;
   }
 
+  /** The windows this group's states keep. */
+  Windows windows() {
+    return windows;
+  }
+
+  /** Makes the group write a state's parked labels before it reads or labels that state (see DeferredLabels). */
+  void deferTo(DeferredLabels labels) {
+    this.deferred = labels;
+  }
+
   /** How far back this group's features read, plus the allowed lateness: older events are pruned. */
   long retentionMillis() {
     return retention;
@@ -193,6 +205,9 @@ final class EntityGroup {
     EntityState s = map.get(key, hint);
     int dropped;
     synchronized (s) {
+      if (deferred != null && deferred.used()) {
+        deferred.drain(s, s.serial);
+      }
       compute(s, tx, t, keyHashes, out);
       dropped = s.record(t, tx.amount(), txHash, keyHashes, otherIndex, tx.latitude(), tx.longitude(), retention,
           maxEvents, windows);
@@ -372,6 +387,9 @@ final class EntityGroup {
   /** Applies a label to the event of a transaction in the state it was recorded in, if still there. */
   boolean applyLabel(EntityState s, long t, int txHash, byte value, long labelTime) {
     synchronized (s) {
+      if (deferred != null && deferred.used()) {
+        deferred.drain(s, s.serial);
+      }
       return s.applyLabel(t, txHash, value, labelTime, windows);
     }
   }

@@ -2,6 +2,7 @@ package dev.fraudengine.features;
 
 import dev.fraudengine.core.Label;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 
 /*
  * What the pipeline remembers of one entity (one card, one terminal...): its recent events in event-time order,
@@ -66,8 +67,16 @@ final class EntityState {
   IntCounts[] sets;
   /** The event time the windows are positioned at; {@code Long.MIN_VALUE}: not yet, every window empty. */
   long at = Long.MIN_VALUE;
+  /** A random number, the key of this state's labels waiting in DeferredLabels (not unique: only a hash). */
+  final int serial;
 
   EntityState(boolean labels, int otherColumns, boolean geo, int capacity) {
+    this(labels, otherColumns, geo, capacity, ThreadLocalRandom.current().nextInt());
+  }
+
+  /** As above, with a given serial (tests: states sharing one). */
+  EntityState(boolean labels, int otherColumns, boolean geo, int capacity, int serial) {
+    this.serial = serial;
     itime = new int[capacity];
     iamount = new int[capacity];
     if (labels) {
@@ -556,7 +565,7 @@ final class EntityState {
 
   /** Approximate heap bytes held, for the published memory figure. */
   long bytes() {
-    long b = 12 + 4L * 14 + 4 * 2 + 8 * 7;
+    long b = 12 + 4L * 14 + 4 * 3 + 8 * 7;
     b += itime != null ? 16 + 4L * itime.length : 16 + 8L * ltime.length;
     b += iamount != null ? 16 + 4L * iamount.length : 16 + 8L * damount.length;
     if (label != null) {

@@ -61,12 +61,15 @@ final class LabelIndex {
     final long[] rows;
     final String[] keys;
     final EntityState[] states;
+    /** Per entry and group, the serial of its state (see DeferredLabels), read without loading the state. */
+    final int[] serials;
 
     Page(int entries, int groups) {
       ids = new String[entries];
       rows = new long[2 * entries];
       keys = new String[entries * groups];
       states = new EntityState[entries * groups];
+      serials = new int[entries * groups];
     }
   }
 
@@ -128,16 +131,20 @@ final class LabelIndex {
 
   /**
    * Remembers a transaction: its keys and recorded states are read from the pipeline's per-transaction arrays.
+   *
+   * @return the entry's sequence number, a hint for {@link #get(String, long, long[], EntityState[], int[])}
    */
-  synchronized void put(String id, long time, int txHash, String[] allKeys, EntityState[] recorded, long watermark) {
+  synchronized long put(String id, long time, int txHash, String[] allKeys, EntityState[] recorded, long watermark) {
     long seq = seqFor(id);
     Page p = page(seq);
     int o = (int) seq & pageMask;
     p.rows[2 * o] = time;
     p.rows[2 * o + 1] = (p.rows[2 * o + 1] & HIGH) | (txHash & LOW);
     for (int j = 0; j < groups; j++) {
+      EntityState s = recorded[groupIndex[j]];
       p.keys[o * groups + j] = allKeys[keyIndex[j]];
-      p.states[o * groups + j] = recorded[groupIndex[j]];
+      p.states[o * groups + j] = s;
+      p.serials[o * groups + j] = s == null ? 0 : s.serial;
     }
     long cutoff = watermark - retention;
     while (size > 0) {
@@ -150,6 +157,7 @@ final class LabelIndex {
         break;
       }
     }
+    return seq;
   }
 
   private void putEntry(String id, Entry e) {
@@ -160,7 +168,9 @@ final class LabelIndex {
     p.rows[2 * o + 1] = (p.rows[2 * o + 1] & HIGH) | (e.txHash() & LOW);
     for (int j = 0; j < groups; j++) {
       p.keys[o * groups + j] = j < e.keys().length ? e.keys()[j] : null;
-      p.states[o * groups + j] = e.states() != null && j < e.states().length ? e.states()[j] : null;
+      EntityState s = e.states() != null && j < e.states().length ? e.states()[j] : null;
+      p.states[o * groups + j] = s;
+      p.serials[o * groups + j] = s == null ? 0 : s.serial;
     }
   }
 
@@ -352,22 +362,51 @@ final class LabelIndex {
     System.arraycopy(src.rows, 2 * from, dst.rows, 2 * from, 2 * (to - from));
     System.arraycopy(src.keys, from * groups, dst.keys, from * groups, (to - from) * groups);
     System.arraycopy(src.states, from * groups, dst.states, from * groups, (to - from) * groups);
+    System.arraycopy(src.serials, from * groups, dst.serials, from * groups, (to - from) * groups);
     Arrays.fill(src.ids, from, to, null);
     Arrays.fill(src.keys, from * groups, to * groups, null);
     Arrays.fill(src.states, from * groups, to * groups, null);
   }
 
   /** The entry of {@code id} without its keys (what feedback needs), or {@code null}. */
-  synchronized Entry get(String id) {
-    long seq = find(id, mix(id));
+  Entry get(String id) {
+    long[] row = new long[2];
+    EntityState[] s = new EntityState[groups];
+    return get(id, -1, row, s, new int[groups]) ? new Entry(row[0], (int) row[1], null, s) : null;
+  }
+
+  /**
+   * Reads the entry of {@code id} into arrays of the caller's, allocating nothing: its time into {@code row[0]}, its
+   * id hash into {@code row[1]}, its states into {@code states[0, groups)} and their serials into
+   * {@code serials[0, groups)}.
+   *
+   * @param hint the sequence number {@link #put} returned for {@code id}, or -1: where the entry is looked at first.
+   *     Only a hint: the entry found is always {@code id}'s own (a stale or wrong hint costs a table lookup). A
+   *     replay delivers labels in about the order it put their transactions, so hinted entries are read in
+   *     sequence, page after page, where a table lookup is a random access
+   * @return whether {@code id} is indexed (if not, the arrays are left as they were)
+   */
+  synchronized boolean get(String id, long hint, long[] row, EntityState[] states, int[] serials) {
+    long seq = -1;
+    if (hint >= first && hint - first < size) {
+      String other = page(hint).ids[(int) hint & pageMask];
+      if (other == id || other.equals(id)) {
+        seq = hint;
+      }
+    }
     if (seq < 0) {
-      return null;
+      seq = find(id, mix(id));
+      if (seq < 0) {
+        return false;
+      }
     }
     Page p = page(seq);
     int o = (int) seq & pageMask;
-    EntityState[] s = new EntityState[groups];
-    System.arraycopy(p.states, o * groups, s, 0, groups);
-    return new Entry(p.rows[2 * o], (int) p.rows[2 * o + 1], null, s);
+    row[0] = p.rows[2 * o];
+    row[1] = (int) p.rows[2 * o + 1];
+    System.arraycopy(p.states, o * groups, states, 0, groups);
+    System.arraycopy(p.serials, o * groups, serials, 0, groups);
+    return true;
   }
 
   synchronized long evicted() {
@@ -408,7 +447,7 @@ final class LabelIndex {
   /** Approximate heap bytes held (the ids' strings aside). */
   synchronized long bytes() {
     long b = 16 + 4L * pages.length;
-    long perPage = 16 + 4 * 16 + ((4L + 16 + 8L * groups) << pageBits);
+    long perPage = 16 + 5 * 16 + ((4L + 16 + 12L * groups) << pageBits);
     for (Page p : pages) {
       b += p == null ? 0 : perPage;
     }

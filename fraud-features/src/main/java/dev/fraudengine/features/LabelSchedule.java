@@ -2,7 +2,6 @@ package dev.fraudengine.features;
 
 import dev.fraudengine.core.Label;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -13,38 +12,131 @@ import java.util.PriorityQueue;
  * (labels to a whole engine), so that both deliver the same labels at the same moments. A FIFO while label times
  * come in order (a fixed delay, the usual case: O(1) per label), a heap for the labels that arrive out of order.
  * Labels due at the same instant are delivered in the order they were added. Not thread-safe: one per run.
+ *
+ * The FIFO is a ring of parallel columns (id, label, label time as epoch second and nanosecond), so that a label
+ * waiting for its time costs no object: a replay holds a whole delay's worth of labels (a week of payments), which
+ * as objects would be copied by every young collection. The heap, for the rare label out of order, keeps objects.
+ *
+ * Each label may carry a hint for its target (OnlineFeaturePipeline: where its transaction sits in the label index),
+ * handed back on delivery; it never changes which labels are delivered, or when.
  */
 final class LabelSchedule {
   /** Where due labels go: a pipeline's or an engine's {@code feedback}. */
   @FunctionalInterface
   interface Target {
     void feedback(String transactionId, Label label, Instant labelTime);
+
+    /** The same call with the label time as epoch second and nanosecond; override to take it without an object. */
+    default void feedback(String transactionId, Label label, long second, int nano) {
+      feedback(transactionId, label, Instant.ofEpochSecond(second, nano));
+    }
+
+    /** The same call with the hint the label was added with; the default ignores it. */
+    default void feedback(String transactionId, Label label, long second, int nano, long hint) {
+      feedback(transactionId, label, second, nano);
+    }
   }
 
-  private record Item(String id, Label label, Instant at, long seq) {}
+  private record Item(String id, Label label, long second, int nano, long hint, long seq) {}
 
-  private final ArrayDeque<Item> inOrder = new ArrayDeque<>();
-  private final PriorityQueue<Item> outOfOrder =
-      new PriorityQueue<>(Comparator.comparing(Item::at).thenComparingLong(Item::seq));
+  private static final int INITIAL = 16;
+  // the FIFO: a ring of capacity ids.length (a power of two), live entries [head, head + size)
+  private String[] ids = new String[INITIAL];
+  private Label[] labels = new Label[INITIAL];
+  private long[] seconds = new long[INITIAL];
+  private int[] nanos = new int[INITIAL];
+  private long[] hints = new long[INITIAL];
+  /** The sequence number of each FIFO entry, for ties with the heap's entries. */
+  private long[] seqs = new long[INITIAL];
+  private int head;
+  private int size;
+  private final PriorityQueue<Item> outOfOrder = new PriorityQueue<>(
+      Comparator.comparingLong(Item::second).thenComparingInt(Item::nano).thenComparingLong(Item::seq));
   private long seq;
 
   void add(String id, Label label, Instant at) {
-    Item item = new Item(id, label, at, seq++);
-    if (inOrder.isEmpty() || !at.isBefore(inOrder.peekLast().at())) {
-      inOrder.addLast(item);
-    } else {
-      outOfOrder.add(item);
+    add(id, label, at.getEpochSecond(), at.getNano(), -1);
+  }
+
+  /**
+   * Adds a label due at epoch second {@code second} plus {@code nano} nanoseconds (in [0, 10^9)), with a hint for
+   * the target.
+   */
+  void add(String id, Label label, long second, int nano, long hint) {
+    long n = seq++;
+    if (size > 0) {
+      int last = (head + size - 1) & (ids.length - 1);
+      if (compare(second, nano, seconds[last], nanos[last]) < 0) {
+        outOfOrder.add(new Item(id, label, second, nano, hint, n));
+        return;
+      }
     }
+    if (size == ids.length) {
+      grow();
+    }
+    int at = (head + size) & (ids.length - 1);
+    ids[at] = id;
+    labels[at] = label;
+    seconds[at] = second;
+    nanos[at] = nano;
+    hints[at] = hint;
+    seqs[at] = n;
+    size++;
+  }
+
+  private static int compare(long s1, int n1, long s2, int n2) {
+    int c = Long.compare(s1, s2);
+    return c != 0 ? c : Integer.compare(n1, n2);
+  }
+
+  private void grow() {
+    int capacity = 2 * ids.length;
+    String[] i2 = new String[capacity];
+    Label[] l2 = new Label[capacity];
+    long[] s2 = new long[capacity];
+    int[] n2 = new int[capacity];
+    long[] h2 = new long[capacity];
+    long[] q2 = new long[capacity];
+    for (int k = 0; k < size; k++) {
+      int from = (head + k) & (ids.length - 1);
+      i2[k] = ids[from];
+      l2[k] = labels[from];
+      s2[k] = seconds[from];
+      n2[k] = nanos[from];
+      h2[k] = hints[from];
+      q2[k] = seqs[from];
+    }
+    ids = i2;
+    labels = l2;
+    seconds = s2;
+    nanos = n2;
+    hints = h2;
+    seqs = q2;
+    head = 0;
   }
 
   /** Delivers every label whose time is at or before {@code t}. */
   void deliverUpTo(Instant t, Target target) {
-    List<Item> due = null;
-    while (!inOrder.isEmpty() && !inOrder.peekFirst().at().isAfter(t)) {
-      Item i = inOrder.pollFirst();
-      target.feedback(i.id(), i.label(), i.at());
+    deliverUpTo(t.getEpochSecond(), t.getNano(), target);
+  }
+
+  /** Delivers every label whose time is at or before epoch second {@code second} plus {@code nano} nanoseconds. */
+  void deliverUpTo(long second, int nano, Target target) {
+    int mask = ids.length - 1;
+    while (size > 0 && compare(seconds[head], nanos[head], second, nano) <= 0) {
+      String id = ids[head];
+      Label label = labels[head];
+      long s = seconds[head];
+      int n = nanos[head];
+      long hint = hints[head];
+      ids[head] = null;
+      labels[head] = null;
+      head = (head + 1) & mask;
+      size--;
+      target.feedback(id, label, s, n, hint);
     }
-    while (!outOfOrder.isEmpty() && !outOfOrder.peek().at().isAfter(t)) {
+    List<Item> due = null;
+    while (!outOfOrder.isEmpty() && compare(outOfOrder.peek().second(), outOfOrder.peek().nano(), second, nano) <= 0) {
       if (due == null) {
         due = new ArrayList<>();
       }
@@ -52,13 +144,13 @@ final class LabelSchedule {
     }
     if (due != null) {
       for (Item i : due) {
-        target.feedback(i.id(), i.label(), i.at());
+        target.feedback(i.id(), i.label(), i.second(), i.nano(), i.hint());
       }
     }
   }
 
   /** Tells how many labels wait. */
   int size() {
-    return inOrder.size() + outOfOrder.size();
+    return size + outOfOrder.size();
   }
 }

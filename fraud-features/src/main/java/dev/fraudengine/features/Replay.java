@@ -109,24 +109,60 @@ public final class Replay {
   public long run(Stream<Labelled> input, Sink sink) {
     Objects.requireNonNull(input, "input");
     Objects.requireNonNull(sink, "sink");
+    // An in-memory OnlineFeaturePipeline takes the labels its own, cheaper way (the same labels at the same moments,
+    // the same effect; see OnlineFeaturePipeline.ReplayLabels), with a hint of where each transaction was indexed.
+    OnlineFeaturePipeline.ReplayLabels labels =
+        pipeline instanceof OnlineFeaturePipeline o ? o.replayLabels() : null;
     LabelSchedule pending = new LabelSchedule();
-    LabelSchedule.Target target = pipeline::feedback;
+    LabelSchedule.Target target = labels == null ? pipeline::feedback : labels;
+    long delaySeconds = labelDelay.getSeconds();
+    int delayNanos = labelDelay.getNano();
     long n = 0;
     Iterator<Labelled> it = input.iterator();
     while (it.hasNext()) {
       Labelled row = Objects.requireNonNull(it.next(), "input element");
       Transaction tx = row.transaction();
-      pending.deliverUpTo(tx.eventTime(), target);
+      Instant eventTime = tx.eventTime();
+      pending.deliverUpTo(eventTime, target);
       float[] features = pipeline.process(tx);
       if (row.label() != null) {
-        Instant at = row.labelTime() != null ? row.labelTime() : tx.eventTime().plus(labelDelay);
-        pending.add(tx.id(), row.label(), at);
+        long hint = labels == null ? -1 : labels.lastIndexed();
+        if (row.labelTime() != null) {
+          pending.add(tx.id(), row.label(), row.labelTime().getEpochSecond(), row.labelTime().getNano(), hint);
+        } else {
+          addDelayed(pending, tx.id(), row.label(), eventTime, delaySeconds, delayNanos, hint);
+        }
       }
       sink.accept(tx, features, row.label());
       n++;
     }
     pending.deliverUpTo(Instant.MAX, target);
+    if (labels != null) {
+      labels.flush();
+    }
     return n;
+  }
+
+  /**
+   * Schedules a label at {@code eventTime} plus the delay ({@code delaySeconds} and {@code delayNanos}, a
+   * non-negative {@link Duration}'s parts): {@code eventTime.plus(labelDelay)} without making the {@code Instant},
+   * and the same exception where that sum is out of the {@code Instant} range.
+   */
+  private void addDelayed(LabelSchedule pending, String id, Label label, Instant eventTime, long delaySeconds,
+      int delayNanos, long hint) {
+    long second = eventTime.getEpochSecond() + delaySeconds;
+    int nano = eventTime.getNano() + delayNanos;
+    if (nano >= 1_000_000_000) {
+      nano -= 1_000_000_000;
+      second++;
+    }
+    // both parts are non-negative: an overflow makes the sum negative, out of range as well
+    if (second < eventTime.getEpochSecond() || second > Instant.MAX.getEpochSecond()) {
+      Instant at = eventTime.plus(labelDelay);
+      pending.add(id, label, at.getEpochSecond(), at.getNano(), hint);
+      return;
+    }
+    pending.add(id, label, second, nano, hint);
   }
 
   /**

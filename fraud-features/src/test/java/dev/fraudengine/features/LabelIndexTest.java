@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,13 +52,15 @@ class LabelIndexTest {
     return b.append('#').append(n >>> 8).toString();
   }
 
-  private static void put(LabelIndex index, String id, long time, int hash, String key, long watermark) {
-    index.put(id, time, hash, new String[] {"card", key}, new EntityState[] {STATE}, watermark);
+  private static long put(LabelIndex index, String id, long time, int hash, String key, long watermark) {
+    return index.put(id, time, hash, new String[] {"card", key}, new EntityState[] {STATE}, watermark);
   }
 
   /**
    * Random puts (some repeating an id), probes, expiry and the size bound, checked step by step against the
-   * reference; the order of entries() and a restore by putAll are checked too.
+   * reference; the order of entries() and a restore by putAll are checked too. Each probe is also read with hints:
+   * the sequence number the put of the id returned, another entry's (or a removed one's), and none: a hint only
+   * speeds the lookup, never changes what is found.
    */
   private static void randomRun(long seed, int steps, long retention, long max, int pageBits, long firstSeq,
       LongFunction<String> ids) {
@@ -65,6 +68,10 @@ class LabelIndexTest {
     SplittableRandom r = new SplittableRandom(seed);
     LabelIndex index = new LabelIndex(new int[] {1}, new int[] {0}, retention, max, pageBits, firstSeq);
     Reference ref = new Reference();
+    Map<String, Long> seqs = new HashMap<>();
+    long[] row = new long[2];
+    EntityState[] states = new EntityState[1];
+    int[] serials = new int[1];
     long clock = 0;
     for (int step = 0; step < steps; step++) {
       clock += r.nextInt(step < steps / 2 ? 3 : 1);
@@ -74,7 +81,7 @@ class LabelIndexTest {
       long time = clock - r.nextInt(50);
       String id = ids.apply(r.nextInt(10) == 0 ? r.nextInt(step + 1) : step);
       int hash = r.nextInt();
-      put(index, id, time, hash, "k" + step, clock);
+      seqs.put(id, put(index, id, time, hash, "k" + step, clock));
       ref.put(id, time, hash, clock, retention, max);
       String probe = ids.apply(r.nextInt(step + 1));
       LabelIndex.Entry e = index.get(probe);
@@ -84,6 +91,18 @@ class LabelIndexTest {
         assertThat(e.time()).isEqualTo(want[0]);
         assertThat(e.txHash()).isEqualTo((int) want[1]);
         assertThat(e.states()).containsExactly(STATE);
+      }
+      long[] hints = {seqs.getOrDefault(probe, -1L), firstSeq + r.nextInt(step + 1), -1, Long.MAX_VALUE};
+      for (long hint : hints) {
+        states[0] = null;
+        assertThat(index.get(probe, hint, row, states, serials)).as("seed %d, step %d, hint %d", seed, step, hint)
+            .isEqualTo(want != null);
+        if (want != null) {
+          assertThat(row[0]).isEqualTo(want[0]);
+          assertThat((int) row[1]).isEqualTo((int) want[1]);
+          assertThat(states[0]).isSameAs(STATE);
+          assertThat(serials[0]).isEqualTo(STATE.serial);
+        }
       }
       assertThat(index.size()).as("seed %d, step %d", seed, step).isEqualTo(ref.entries.size());
       assertThat(index.evicted()).isEqualTo(ref.evicted);

@@ -11,7 +11,9 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.DateTimeException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
@@ -74,6 +76,28 @@ class ReplayTest {
         live.feedback(row.transaction().id(), row.label(), row.transaction().eventTime());
       }
     }
+  }
+
+  @Test
+  void run_labelTimeBeyondInstantRange_throwsAsInstantPlusDoes() {
+    List<Replay.Labelled> rows = List.of(Replay.Labelled.of(tx("f", days(0), "c1", "t1", 10), Label.FRAUD));
+    Duration huge = Duration.ofSeconds(Long.MAX_VALUE);
+    assertThatThrownBy(() -> Txs.T0.plus(huge)).isInstanceOf(ArithmeticException.class);
+    assertThatThrownBy(() -> Replay.of(riskPipeline()).labelDelay(huge).toMatrix(rows.stream()))
+        .isInstanceOf(ArithmeticException.class);
+    Duration past = Duration.ofSeconds(Instant.MAX.getEpochSecond() - Txs.T0.getEpochSecond(), 999_999_999)
+        .plusNanos(1);
+    assertThatThrownBy(() -> Txs.T0.plus(past)).isInstanceOf(DateTimeException.class);
+    assertThatThrownBy(() -> Replay.of(riskPipeline()).labelDelay(past).toMatrix(rows.stream()))
+        .isInstanceOf(DateTimeException.class);
+    // the last instant is a valid label time, which feedback, as the public one does, cannot take in milliseconds
+    Duration last = past.minusNanos(1);
+    OnlineFeaturePipeline live = riskPipeline();
+    live.process(rows.get(0).transaction());
+    assertThatThrownBy(() -> live.feedback("f", Label.FRAUD, Txs.T0.plus(last)))
+        .isInstanceOf(ArithmeticException.class);
+    assertThatThrownBy(() -> Replay.of(riskPipeline()).labelDelay(last).toMatrix(rows.stream()))
+        .isInstanceOf(ArithmeticException.class);
   }
 
   @Test
