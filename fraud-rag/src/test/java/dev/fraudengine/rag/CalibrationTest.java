@@ -68,6 +68,38 @@ class CalibrationTest {
   }
 
   @Test
+  void calibrated_cosine_newQueriesReachTheTarget() {
+    long seed = 616L;
+    System.out.println("calibrated_cosine_newQueriesReachTheTarget seed=" + seed);
+    SplittableRandom r = new SplittableRandom(seed);
+    float[][] centres = centres(r);
+    int n = 8_000;
+    ExactIndex exact = new ExactIndex(DIM, Similarity.COSINE, n);
+    JVectorIndex index = JVectorIndex.calibrated(DIM, Similarity.COSINE, 16, 100, 0.95);
+    try {
+      for (int o = 0; o < n; o++) {
+        float[] v = around(centres[r.nextInt(centres.length)], r);
+        exact.add(o, v);
+        index.add(o, v);
+      }
+      index.link(0, n);
+      float[][] queries = new float[300][];
+      for (int q = 0; q < queries.length; q++) {
+        queries[q] = around(centres[r.nextInt(centres.length)], r);
+      }
+      JVectorIndex.Tuning t = index.tuning();
+      double recall = recall(exact, index, queries, n);
+      System.out.printf("cosine: %s; new queries recall@10 %.4f%n", t, recall);
+      assertThat(t.calibratedAt()).isEqualTo(n);
+      assertThat(t.recall()).isGreaterThanOrEqualTo(0.95);
+      assertThat(recall).isGreaterThanOrEqualTo(0.95);
+    } finally {
+      exact.close();
+      index.close();
+    }
+  }
+
+  @Test
   void calibrated_growingIndex_recalibratesOnceItGrewByAQuarter() {
     SplittableRandom r = new SplittableRandom(9);
     JVectorIndex index = JVectorIndex.calibrated(DIM, Similarity.L2, 16, 60, 0.95);
