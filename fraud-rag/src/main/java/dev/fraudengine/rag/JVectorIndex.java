@@ -38,9 +38,11 @@ import org.slf4j.LoggerFactory;
  * it costs O(nodes x degree), so the limit trades that copy, amortised over the adds, against the tail's scan.
  * Freezing runs under the store's link lock, concurrently with searches.
  *
- * Compressed walk. From MIN_QUANTIZED_VALUES frozen values (32,768 ordinals of 32 dimensions) on, a freeze also hands the FrozenGraph a ProductQuantizer
- * and each ordinal's 16-byte code (for 32 dimensions): the walk scores codes, and its best results (all `rerank` of
- * them, by default the whole beam) are scored again on their vectors, so what the store gets back is ranked exactly.
+ * Compressed walk (an index with a fixed beam only; a calibrated one walks the vectors, see below). From
+ * MIN_QUANTIZED_VALUES frozen values (32,768 ordinals of 32 dimensions) on, a freeze also hands the FrozenGraph a
+ * ProductQuantizer and each ordinal's 16-byte code (for 32 dimensions): the walk scores codes, and its best results
+ * (all `rerank` of them, by default the whole beam) are scored again on their vectors, so what the store gets back
+ * is ranked exactly.
  * The codebooks are trained at a freeze on rows [0, p), p the largest power of two not above the frozen size, and
  * retrained (every code re-encoded) when p grows: the store has doubled. Otherwise a freeze encodes only the rows
  * added since the last one. Training is seeded, so the same rows frozen at the same size always give the same codes,
