@@ -691,6 +691,7 @@ public final class InMemoryCaseStore implements CaseStore {
     /** 0: calibrated to targetRecall. */
     private int searchBeamWidth;
     private double targetRecall = 0.95;
+    private boolean targetRecallSet;
     private Path directory;
     private boolean syncWrites = true;
 
@@ -849,6 +850,7 @@ public final class InMemoryCaseStore implements CaseStore {
         throw new IllegalArgumentException("targetRecall must be in [0.5, 0.999], but was " + recall);
       }
       this.targetRecall = recall;
+      this.targetRecallSet = true;
       return this;
     }
 
@@ -880,10 +882,16 @@ public final class InMemoryCaseStore implements CaseStore {
      * Builds the store, replaying its directory when it persists.
      *
      * @return a new, open store
+     * @throws IllegalStateException if both a fixed {@link #searchBeamWidth(int)} and a {@link #targetRecall(double)}
+     *     to calibrate it to were set
      * @throws FraudEngineException with {@link ErrorCode#CASE_STORE_FAILED} if the directory cannot be created,
      *     read or written (a corrupt file is recovered from, never thrown)
      */
     public InMemoryCaseStore build() {
+      if (searchBeamWidth > 0 && targetRecallSet) {
+        throw new IllegalStateException("searchBeamWidth (" + searchBeamWidth + ") fixes the beam and targetRecall ("
+            + targetRecall + ") calibrates it: set one, not both");
+      }
       return new InMemoryCaseStore(this);
     }
   }

@@ -184,6 +184,14 @@ class CalibrationTest {
   }
 
   @Test
+  void storeBuilder_fixedBeamAndTargetRecall_refusesToBuild() {
+    InMemoryCaseStore.Builder b = InMemoryCaseStore.builder(Embedder.identity(DIM)).searchBeamWidth(40)
+        .targetRecall(0.97);
+    assertThatThrownBy(b::build).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("searchBeamWidth (40)").hasMessageContaining("targetRecall (0.97)");
+  }
+
+  @Test
   void store_defaultAndFixedBeam_describeTheirSearch() {
     SplittableRandom r = new SplittableRandom(12);
     Instant t = Instant.parse("2026-01-01T00:00:00Z");
