@@ -21,7 +21,8 @@ import java.util.Arrays;
  * Costs are squared L2 distances (L2) or negated dot products of normalised vectors (COSINE), compared as longs:
  * the cost's float bits made order-preserving in the high half and the node id (an ordinal in the tail) in the low
  * half, so heaps hold primitives and ties are broken the same way every time. An L2 cost is computed 8 values at a
- * time summed as a tree and is abandoned once it exceeds the current ef-th best (it could enter neither heap).
+ * time summed as a tree and is abandoned, checked every 16 values, once it exceeds the current ef-th best (it could
+ * enter neither heap).
  * Expanding a node first marks its unvisited neighbours and reads one value of each one's row, so that their cache
  * misses overlap, then scores them. Per thread, a Scratch holds the visited marks (an epoch per node, so nothing is
  * cleared between searches) and the heaps; a search allocates nothing.
@@ -514,6 +515,15 @@ final class FrozenGraph {
     final int blocked = dim & ~7;
     float s = 0;
     int i = 0;
+    // checked every 16 values, not 8: a branch fewer per row pays more than the blocks it would skip (8 % off a
+    // walk on 32 and 37 dimensions; never checking within 32 values was 2-3 % slower again)
+    for (; i + 16 <= blocked; i += 16) {
+      s += Vectors.squaredBlock8(q, i, d, base + i);
+      s += Vectors.squaredBlock8(q, i + 8, d, base + i + 8);
+      if (s > bound) {
+        return s;
+      }
+    }
     for (; i < blocked; i += 8) {
       s += Vectors.squaredBlock8(q, i, d, base + i);
       if (s > bound) {
