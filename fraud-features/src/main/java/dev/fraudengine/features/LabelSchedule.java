@@ -26,14 +26,12 @@ final class LabelSchedule {
   interface Target {
     void feedback(String transactionId, Label label, Instant labelTime);
 
-    /** The same call with the label time as epoch second and nanosecond; override to take it without an object. */
-    default void feedback(String transactionId, Label label, long second, int nano) {
-      feedback(transactionId, label, Instant.ofEpochSecond(second, nano));
-    }
-
-    /** The same call with the hint the label was added with; the default ignores it. */
+    /**
+     * The same call with the label time as epoch second and nanosecond and the hint the label was added with;
+     * override to take them without an object. The default ignores the hint.
+     */
     default void feedback(String transactionId, Label label, long second, int nano, long hint) {
-      feedback(transactionId, label, second, nano);
+      feedback(transactionId, label, Instant.ofEpochSecond(second, nano));
     }
   }
 

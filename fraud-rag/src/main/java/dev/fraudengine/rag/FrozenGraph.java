@@ -23,8 +23,8 @@ import java.util.Arrays;
  * half, so heaps hold primitives and ties are broken the same way every time. An L2 cost is computed 8 values at a
  * time summed as a tree and is abandoned, checked every 16 values, once it exceeds the current ef-th best (it could
  * enter neither heap).
- * Expanding a node first marks its unvisited neighbours and reads one value of each one's row, so that their cache
- * misses overlap, then scores them. Per thread, a Scratch holds the visited marks (an epoch per node, so nothing is
+ * Expanding a node first marks its unvisited neighbours and reads a value of each one's code or a few of its row,
+ * so that their cache misses overlap, then scores them. Per thread, a Scratch holds the visited marks (an epoch per node, so nothing is
  * cleared between searches) and the heaps; a search allocates nothing.
  *
  * Compressed walk. A graph frozen with a ProductQuantizer also holds each node's code (one byte per two
@@ -262,7 +262,6 @@ final class FrozenGraph {
   private void rerank(float[] q, int r, int k, Scratch s) {
     final float[] v = vectors;
     final int dim = dimension;
-    final int last = dim - 1;
     long[] res = s.res;
     int n = s.resSize;
     if (n > r) {
@@ -274,8 +273,7 @@ final class FrozenGraph {
     for (int i = 0; i < n; i++) {
       int id = (int) res[i];
       ids[i] = id;
-      int b = id * dim;
-      touch += v[b] + v[b + (dim >> 1)] + v[b + last];
+      touch += touchRow(id);
     }
     s.touched += touch;
     s.resSize = 0;
@@ -340,13 +338,8 @@ final class FrozenGraph {
       if (table == null) {
         // start the rows' cache misses together (independent loads) before scoring them one by one
         float touch = 0;
-        final int last = dimension - 1;
-        // a row of 32 floats spans three cache lines (arrays start 16 bytes into a line): touch its first, middle
-        // and last values
-        final int mid = dimension >> 1;
         for (int i = 0; i < count; i++) {
-          int b = fresh[i] * dimension;
-          touch += vectors[b] + vectors[b + mid] + vectors[b + last];
+          touch += touchRow(fresh[i]);
         }
         s.touched += touch;
       }
@@ -497,9 +490,14 @@ final class FrozenGraph {
 
   /** Reads a value of a node's code or row, only to start its cache miss. */
   private float touch(float[] table, int node) {
-    if (table != null) {
-      return codes[node * subspaces];
-    }
+    return table != null ? codes[node * subspaces] : touchRow(node);
+  }
+
+  /**
+   * Reads a node's first, middle and last value, only to start loading its row: a row of 32 floats spans three
+   * cache lines (an array's values start 16 bytes into a line).
+   */
+  private float touchRow(int node) {
     int b = node * dimension;
     return vectors[b] + vectors[b + (dimension >> 1)] + vectors[b + dimension - 1];
   }

@@ -11,6 +11,8 @@ import io.github.jbellis.jvector.vector.types.VectorFloat;
 import io.github.jbellis.jvector.vector.types.VectorTypeSupport;
 import java.io.IOException;
 import java.util.Arrays;
+import java.util.Locale;
+import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -106,7 +108,7 @@ final class JVectorIndex implements NeighbourIndex {
     @Override
     public String toString() {
       return (codes ? "codes" : "vectors") + ", beam " + beam + (calibratedAt == 0 ? ""
-          : String.format(java.util.Locale.ROOT, ", recall@10 %.3f at %d cases", recall, calibratedAt));
+          : String.format(Locale.ROOT, ", recall@10 %.3f at %d cases", recall, calibratedAt));
     }
   }
 
@@ -365,14 +367,13 @@ final class JVectorIndex implements NeighbourIndex {
     int queries = Math.min(CALIBRATION_QUERIES, n / 16);
     int k = CALIBRATION_K;
     int[] sample = new int[queries];
-    java.util.SplittableRandom r = new java.util.SplittableRandom(TRAINING_SEED ^ n);
+    SplittableRandom r = new SplittableRandom(TRAINING_SEED ^ n);
     int span = n / queries;
     for (int i = 0; i < queries; i++) {
       sample[i] = i * span + r.nextInt(span);
     }
     float[] kth = new float[queries];
     IntStream.range(0, queries).parallel().forEach(i -> kth[i] = exactKth(f, n, sample[i], k));
-    double goal = targetRecall;
     FrozenGraph.Scratch s = new FrozenGraph.Scratch();
     int[] out = new int[k + 1];
     int[] idOf = g.ids();
@@ -384,9 +385,9 @@ final class JVectorIndex implements NeighbourIndex {
     int chosen = -1;
     double measured = 0;
     for (int beam : LADDER) {
-      measured = recall(g, f, n, sample, ids, kth, beam, false, s, out);
-      tried.append(' ').append(beam).append(':').append(String.format(java.util.Locale.ROOT, "%.3f", measured));
-      if (measured >= goal) {
+      measured = recall(g, f, n, sample, ids, kth, beam, s, out);
+      tried.append(' ').append(beam).append(':').append(String.format(Locale.ROOT, "%.3f", measured));
+      if (measured >= targetRecall) {
         chosen = beam;
         break;
       }
@@ -430,7 +431,7 @@ final class JVectorIndex implements NeighbourIndex {
    * whose node the walk could reach would find its neighbours in that node's row, which a new vector cannot).
    */
   private double recall(FrozenGraph g, float[] f, int n, int[] sample, int[] ids, float[] kth, int beam,
-      boolean codes, FrozenGraph.Scratch s, int[] out) {
+      FrozenGraph.Scratch s, int[] out) {
     Visibility all = new Visibility(null, n, Long.MAX_VALUE, true);
     int k = out.length - 1;
     int hits = 0;
@@ -439,7 +440,7 @@ final class JVectorIndex implements NeighbourIndex {
       float[] q = Arrays.copyOfRange(f, self * dimension, (self + 1) * dimension);
       int ef = Math.max(out.length, beam);
       s.hidden = ids[i];
-      int found = g.search(q, all, f, n, ef, ef, codes, s, out);
+      int found = g.search(q, all, f, n, ef, ef, false, s, out);
       s.hidden = -1;
       int taken = 0;
       for (int j = 0; j < found && taken < k; j++) {
