@@ -833,13 +833,13 @@ public final class InMemoryCaseStore implements CaseStore {
     /**
      * Sets the recall@10 against exact search that the approximate backend calibrates itself to reach, unless a
      * width is fixed with {@link #searchBeamWidth(int)}. Default 0.95. From 4,096 cases on, and again each time
-     * the store has grown by a quarter, the store takes up to 256 of its own cases as queries (each hidden from its
-     * own search), finds their 10 nearest other cases exactly, and picks the narrowest beam (at least 16) that
-     * reaches this recall on them; the calibrated walk scores the vectors themselves, not codes (codes rank skewed
-     * or discrete features, and traffic that drifts from the cases, too coarsely). Calibrating costs under a second at
-     * 100,000 cases of 32 dimensions, under the lock that links new cases, not under searches. New transactions are
-     * not among the cases, so their recall is near the target, not exactly it: higher on the benchmark's Gaussian
-     * clusters (0.975 for 0.95), a little lower where traffic drifts from the cases. Higher: slower searches.
+     * the store has grown by a quarter, the store searches for up to 256 of its newest cases as if they were new
+     * transactions (the graph it measures has not linked them yet), finds their 10 nearest cases exactly, and picks
+     * the narrowest beam (at least 16) whose recall on them reaches this one less its standard error (the sample's
+     * own uncertainty, about 0.005); the calibrated walk scores the vectors themselves, not codes (codes rank skewed
+     * or discrete features, and traffic that drifts from the cases, too coarsely). Calibrating costs under a second
+     * at 100,000 cases of 32 dimensions, under the lock that links new cases, not under searches. New transactions
+     * recall about the target: a little less where they drift from the newest cases. Higher: slower searches.
      *
      * @param recall the recall, in [0.5, 0.999]
      * @return this builder

@@ -51,22 +51,25 @@ import org.slf4j.LoggerFactory;
  * however the adds were batched; the graph itself (JVector's parallel build) is not deterministic.
  *
  * Calibration. Unless the caller fixes the beam width, the index walks the vectors (it trains no codes) and chooses
- * the beam width by measuring: at a freeze once the graph has CALIBRATION_MIN ordinals, and again whenever it has
- * grown by a quarter since, it takes up to 256 stored vectors (a seeded sample) as queries, finds each one's 10
- * nearest other vectors exactly, and searches the new graph with each beam width of a ladder (16 to 256) until
- * recall@10 reaches the target. Each query's own node is hidden from its search (neither scored nor expanded): a
- * walk that reached it would find the query's neighbours in its row, which a new vector cannot. The estimate is
- * conservative where the data has no duplicates (the hidden node leaves a hole: its neighbours' edges were pruned
- * because it linked them), by 0.02-0.04 on the benchmark's Gaussian clusters, and optimistic where new queries
- * drift from the stored cases (by about 0.02 on the realistic engine's embeddings, whose counts grow over time); the
- * ladder starts at 16 so that a beam is never as narrow as k. Codes are left out of the calibrated walk because the
- * sample cannot show how badly they fit drifting queries: on the realistic engine's embeddings of standard()
- * features (37 dimensions, skewed and discrete) the stored cases as queries recall 0.965 on codes at beam 16 where
- * new transactions recall 0.80 (0.92 at beam 50), while the vectors give new transactions 0.965 at beam 16 in 9 us
- * (the codes' 50 took 22 us). On isotropic Gaussian clusters codes do pay (beam 45 on codes, 31 us, against 35 on
- * vectors, 37 us, for recall 0.957): a caller who knows the data is like that can fix the beam and get them. The
- * recall measured depends only on the graph, the vectors and the seed; the graph itself (JVector's parallel build)
- * is not deterministic.
+ * the beam width by measuring, once the graph reaches CALIBRATION_MIN ordinals and again whenever it has grown by a
+ * quarter since: it searches a frozen graph for up to 256 vectors that graph has never linked, finds each one's 10
+ * nearest linked vectors exactly, and takes the narrowest beam of a ladder (16 to 256) whose recall@10 less its
+ * standard error (over the queries, about 0.005) reaches the target. The queries are the newest vectors: when a
+ * large batch is linked, its newest 256 are held back, the rest linked and frozen, the graph measured with them, and
+ * then they are linked and the graph frozen again; when vectors come a few at a time, the graph as last frozen is
+ * measured with the tail it has not seen (at most an eighth of the ordinals, in practice 1/512 to 1/16). Queries are
+ * never the graph's own nodes: a walk can reach a stored vector's node, and its row lists that vector's neighbours,
+ * which a new vector's walk must find; and hiding a node from its own search, as a previous version did, leaves a
+ * hole (its neighbours' edges to each other were pruned because it linked them) that made the estimate 0.02-0.04
+ * low on the benchmark's Gaussian clusters. Newest vectors also follow drift (on the realistic engine's embeddings
+ * the counts grow over time). The ladder starts at 16 so that a beam is never as narrow as k. Codes are left out of
+ * the calibrated walk because a sample of cases cannot show how badly they fit drifting queries: on the realistic
+ * engine's embeddings of standard() features (37 dimensions, skewed and discrete) stored cases as queries recall
+ * 0.965 on codes at beam 16 where new transactions recall 0.80 (0.92 at beam 50), while the vectors give new
+ * transactions 0.965 at beam 16 in 9 us (the codes' 50 took 22 us). On isotropic Gaussian clusters codes do pay
+ * (beam 45 on codes, 31 us, against 35 on vectors, 37 us, for recall 0.957): a caller who knows the data is like
+ * that can fix the beam and get them. The recall measured depends only on the graph, the vectors and the seed; the
+ * graph itself (JVector's parallel build) is not deterministic.
  *
  * Removed ordinals stay in the graph and guide searches through it; the visibility filter keeps them out of the
  * results (and they are marked deleted in JVector's graph). Results are ordinals only: the store recomputes the
@@ -95,6 +98,8 @@ final class JVectorIndex implements NeighbourIndex {
   /** The queries and the k of calibration. */
   static final int CALIBRATION_QUERIES = 256;
   static final int CALIBRATION_K = 10;
+  /** The fewest new vectors a calibration searches for. */
+  static final int MIN_HELD_OUT = 64;
 
   /**
    * How searches walk the graph: on codes or vectors, and the beam width.
@@ -209,6 +214,39 @@ final class JVectorIndex implements NeighbourIndex {
 
   @Override
   public void link(int from, int to) {
+    int end = Math.max(linked, to);
+    int frozenSize = frozen.size();
+    boolean freezes = end - frozenSize > tailLimit(frozenSize);
+    boolean calibrates = freezes && calibrationDue(end);
+    if (calibrates && to - from >= MIN_HELD_OUT && to == end) {
+      // a batch: its newest vectors are held out of the graph, which is frozen and searched with them as new
+      // vectors, then linked and frozen again
+      int held = to - Math.min(CALIBRATION_QUERIES, to - from);
+      addNodes(from, held);
+      linked = held;
+      FrozenGraph without = freeze(held);
+      frozen = without;
+      Tuning t = calibrate(without, held, to);
+      addNodes(held, to);
+      linked = to;
+      tuning = t;
+      frozen = freeze(to);
+      return;
+    }
+    addNodes(from, to);
+    linked = end;
+    if (freezes) {
+      FrozenGraph before = frozen;
+      // one by one: the graph as last frozen has not seen the tail, whose vectors are new to it
+      if (calibrates && end - frozenSize >= MIN_HELD_OUT && end - frozenSize <= end / 8) {
+        tuning = calibrate(before, frozenSize, end);
+      }
+      frozen = freeze(end);
+    }
+  }
+
+  /** Links ordinals [from, to) into JVector's graph, in parallel for large batches. */
+  private void addNodes(int from, int to) {
     if (to - from > 1_000) {
       IntStream.range(from, to).parallel().forEach(o -> builder.addGraphNode(o, values.getVector(o)));
     } else {
@@ -216,11 +254,12 @@ final class JVectorIndex implements NeighbourIndex {
         builder.addGraphNode(o, values.getVector(o));
       }
     }
-    linked = Math.max(linked, to);
-    int frozenSize = frozen.size();
-    if (linked - frozenSize > tailLimit(frozenSize)) {
-      frozen = freeze(linked);
-    }
+  }
+
+  /** Whether a graph of n ordinals is due a calibration: large enough, and a quarter larger than the last one. */
+  private boolean calibrationDue(int n) {
+    int last = tuning.calibratedAt();
+    return fixedBeam == 0 && n >= CALIBRATION_MIN && (last == 0 || n >= last + (last >> 2));
   }
 
   /** The most ordinals a search scans after the graph before the graph is frozen again. */
@@ -342,10 +381,6 @@ final class JVectorIndex implements NeighbourIndex {
           pq == null ? null : codes);
       LOG.debug("froze the graph of {} ordinals ({} levels, {} bytes of edges) in {} ms", n, topLevel + 1,
           g.edgeBytes(), (System.nanoTime() - start) / 1_000_000);
-      int last = tuning.calibratedAt();
-      if (fixedBeam == 0 && n >= CALIBRATION_MIN && (last == 0 || n >= last + (last >> 2))) {
-        tuning = calibrate(g, n);
-      }
       return g;
     } finally {
       try {
@@ -357,56 +392,50 @@ final class JVectorIndex implements NeighbourIndex {
   }
 
   /**
-   * Chooses the beam width for a graph of n ordinals: the narrowest on the ladder that reaches the target recall on
-   * a sample of the stored vectors as queries, each hidden from its own search (see the class comment). Under the
-   * link lock; reads only the graph and the rows [0, n), which do not change.
+   * Chooses the beam width: the narrowest on the ladder that reaches the target recall when the graph g of ordinals
+   * [0, m) is searched for vectors it has never seen, up to CALIBRATION_QUERIES spread over the rows [m, n) (see the
+   * class comment). Under the link lock; reads only the graph and rows [0, n), which do not change.
    */
-  private Tuning calibrate(FrozenGraph g, int n) {
+  private Tuning calibrate(FrozenGraph g, int m, int n) {
     long start = System.nanoTime();
     float[] f = flat;
-    int queries = Math.min(CALIBRATION_QUERIES, n / 16);
+    int queries = Math.min(CALIBRATION_QUERIES, n - m);
     int k = CALIBRATION_K;
-    int[] sample = new int[queries];
+    float[][] q = new float[queries][];
     SplittableRandom r = new SplittableRandom(TRAINING_SEED ^ n);
-    int span = n / queries;
+    int span = (n - m) / queries;
     for (int i = 0; i < queries; i++) {
-      sample[i] = i * span + r.nextInt(span);
+      int row = m + i * span + r.nextInt(span);
+      q[i] = Arrays.copyOfRange(f, row * dimension, (row + 1) * dimension);
     }
     float[] kth = new float[queries];
-    IntStream.range(0, queries).parallel().forEach(i -> kth[i] = exactKth(f, n, sample[i], k));
+    IntStream.range(0, queries).parallel().forEach(i -> kth[i] = exactKth(f, m, q[i], k));
     FrozenGraph.Scratch s = new FrozenGraph.Scratch();
-    int[] out = new int[k + 1];
-    int[] idOf = g.ids();
-    int[] ids = new int[queries];
-    for (int i = 0; i < queries; i++) {
-      ids[i] = idOf[sample[i]];
-    }
+    int[] out = new int[k];
     StringBuilder tried = new StringBuilder();
     int chosen = -1;
     double measured = 0;
+    int[] hits = new int[queries];
     for (int beam : LADDER) {
-      measured = recall(g, f, n, sample, ids, kth, beam, s, out);
-      tried.append(' ').append(beam).append(':').append(String.format(Locale.ROOT, "%.3f", measured));
-      if (measured >= targetRecall) {
+      measured = recall(g, f, m, q, kth, beam, s, out, hits);
+      double error = standardError(hits, k, measured);
+      tried.append(' ').append(beam).append(':').append(String.format(Locale.ROOT, "%.3f~%.3f", measured, error));
+      if (measured - error >= targetRecall) {
         chosen = beam;
         break;
       }
     }
     Tuning t = new Tuning(false, chosen > 0 ? chosen : LADDER[LADDER.length - 1], measured, n);
-    LOG.debug("calibrated the search of {} ordinals in {} ms: {} (tried{})", n,
+    LOG.debug("calibrated the search of {} ordinals on {} new vectors in {} ms: {} (tried{})", n, queries,
         (System.nanoTime() - start) / 1_000_000, t, tried);
     return t;
   }
 
-  /** The cost of the k-th nearest row to row self among rows [0, n) other than self, by exact search. */
-  private float exactKth(float[] f, int n, int self, int k) {
-    float[] q = Arrays.copyOfRange(f, self * dimension, (self + 1) * dimension);
+  /** The cost of the k-th nearest row to q among rows [0, m), by exact search. */
+  private float exactKth(float[] f, int m, float[] q, int k) {
     float[] best = new float[k];
     Arrays.fill(best, Float.POSITIVE_INFINITY);
-    for (int o = 0; o < n; o++) {
-      if (o == self) {
-        continue;
-      }
+    for (int o = 0; o < m; o++) {
       float c = exactCost(q, f, o, best[k - 1]);
       if (c < best[k - 1]) {
         int i = k - 1;
@@ -427,33 +456,44 @@ final class JVectorIndex implements NeighbourIndex {
   }
 
   /**
-   * Recall@k of the graph's search at a beam over the sample, each query's own node hidden from the walk (a query
-   * whose node the walk could reach would find its neighbours in that node's row, which a new vector cannot).
+   * The standard error of a recall measured as the mean of the queries' own recalls (hits / k): their standard
+   * deviation over the square root of their number.
    */
-  private double recall(FrozenGraph g, float[] f, int n, int[] sample, int[] ids, float[] kth, int beam,
-      FrozenGraph.Scratch s, int[] out) {
-    Visibility all = new Visibility(null, n, Long.MAX_VALUE, true);
-    int k = out.length - 1;
-    int hits = 0;
-    for (int i = 0; i < sample.length; i++) {
-      int self = sample[i];
-      float[] q = Arrays.copyOfRange(f, self * dimension, (self + 1) * dimension);
-      int ef = Math.max(out.length, beam);
-      s.hidden = ids[i];
-      int found = g.search(q, all, f, n, ef, ef, false, s, out);
-      s.hidden = -1;
-      int taken = 0;
-      for (int j = 0; j < found && taken < k; j++) {
-        if (out[j] == self) {
-          continue;
-        }
-        taken++;
-        if (exactCost(q, f, out[j], Float.POSITIVE_INFINITY) <= kth[i]) {
-          hits++;
+  static double standardError(int[] hits, int k, double mean) {
+    int n = hits.length;
+    if (n < 2) {
+      return 0;
+    }
+    double squares = 0;
+    for (int h : hits) {
+      double d = h / (double) k - mean;
+      squares += d * d;
+    }
+    return Math.sqrt(squares / (n - 1) / n);
+  }
+
+  /**
+   * Recall@k of the search of graph g, over ordinals [0, m), at a beam, for the queries q; each query's hits go
+   * into hits.
+   */
+  private double recall(FrozenGraph g, float[] f, int m, float[][] q, float[] kth, int beam,
+      FrozenGraph.Scratch s, int[] out, int[] hits) {
+    Visibility all = new Visibility(null, m, Long.MAX_VALUE, true);
+    int k = out.length;
+    int total = 0;
+    int ef = Math.max(k, beam);
+    for (int i = 0; i < q.length; i++) {
+      int found = g.search(q[i], all, f, m, ef, ef, false, s, out);
+      int h = 0;
+      for (int j = 0; j < found; j++) {
+        if (exactCost(q[i], f, out[j], Float.POSITIVE_INFINITY) <= kth[i]) {
+          h++;
         }
       }
+      hits[i] = h;
+      total += h;
     }
-    return hits / (double) (sample.length * k);
+    return total / (double) (q.length * k);
   }
 
   /** How searches walk now: for tests and the store's description. */

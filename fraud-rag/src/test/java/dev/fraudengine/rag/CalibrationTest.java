@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The approximate index's calibration: the beam it picks for a target recall, what new queries then recall, when it
- * recalibrates, the walk that hides a query's own node, and the store's option.
+ * recalibrates, the vectors it holds out of the graph to measure with, and the store's option.
  */
 class CalibrationTest {
   private static final int DIM = 16;
@@ -57,9 +57,10 @@ class CalibrationTest {
       double recallA = recall(exact, loose, queries, n);
       double recallB = recall(exact, strict, queries, n);
       System.out.printf("new queries: recall@10 %.4f (target 0.90), %.4f (target 0.99)%n", recallA, recallB);
-      // hiding a query's node makes the sample harder than new points on such data: new queries do at least as well
-      assertThat(recallA).isGreaterThanOrEqualTo(0.9);
-      assertThat(recallB).isGreaterThanOrEqualTo(0.98).isGreaterThan(recallA);
+      // calibration measured vectors the graph had never seen, as new queries are: they recall about as much (the
+      // sample's error is a point or two)
+      assertThat(recallA).isGreaterThanOrEqualTo(0.88);
+      assertThat(recallB).isGreaterThanOrEqualTo(0.97).isGreaterThan(recallA);
     } finally {
       exact.close();
       loose.close();
@@ -138,38 +139,59 @@ class CalibrationTest {
   }
 
   @Test
-  void walkWithHiddenNode_neverReturnsItButFindsMostOfItsNeighbours() {
+  void calibratedBatch_heldOutVectorsAreLinkedAfterwards() {
     SplittableRandom r = new SplittableRandom(11);
-    JVectorIndex index = new JVectorIndex(DIM, Similarity.L2, 16, 60, 40);
+    JVectorIndex index = JVectorIndex.calibrated(DIM, Similarity.L2, 16, 60, 0.95);
     try {
-      int n = addAndLink(index, r, 0, 3_000);
+      int n = addAndLink(index, r, 0, 6_000);
+      assertThat(index.tuning().calibratedAt()).isEqualTo(n);
+      assertThat(index.frozenSize()).as("the held-out vectors are in the graph, not in the tail").isEqualTo(n);
       FrozenGraph g = frozen(index);
       float[] flat = flat(index);
-      int[] ids = g.ids();
       FrozenGraph.Scratch s = new FrozenGraph.Scratch();
       NeighbourIndex.Visibility all = new NeighbourIndex.Visibility(null, n, Long.MAX_VALUE, true);
       int[] out = new int[10];
-      int kept = 0;
-      int queries = 0;
-      for (int o = 0; o < n; o += 97) {
-        queries++;
+      int found = 0;
+      // the newest rows were held out while calibrating: the graph alone (no tail scan) must find them
+      for (int o = n - JVectorIndex.CALIBRATION_QUERIES; o < n; o++) {
         float[] q = Arrays.copyOfRange(flat, o * DIM, (o + 1) * DIM);
         assertThat(g.search(q, all, flat, n, 40, 40, false, s, out)).isEqualTo(10);
-        assertThat(out[0]).as("the row itself, visible").isEqualTo(o);
-        int[] before = Arrays.copyOfRange(out, 1, 10);
-        s.hidden = ids[o];
-        assertThat(g.search(q, all, flat, n, 40, 40, false, s, out)).isEqualTo(10);
-        s.hidden = -1;
-        assertThat(out).as("hiding %d", o).doesNotContain(o);
-        for (int m : before) {
-          kept += Arrays.stream(out).anyMatch(x -> x == m) ? 1 : 0;
-        }
+        found += out[0] == o ? 1 : 0;
       }
-      // the walk goes around the hidden node: its neighbours are still found (not all: it linked some of them)
-      assertThat(kept / (9.0 * queries)).isGreaterThan(0.9);
+      assertThat(found).isGreaterThanOrEqualTo(JVectorIndex.CALIBRATION_QUERIES - 2);
     } finally {
       index.close();
     }
+  }
+
+  @Test
+  void calibratedOneByOne_calibratesOnTheTailAtAFreeze() {
+    SplittableRandom r = new SplittableRandom(13);
+    JVectorIndex index = JVectorIndex.calibrated(DIM, Similarity.L2, 16, 60, 0.95);
+    try {
+      int n = 0;
+      while (index.tuning().calibratedAt() == 0) {
+        n = addAndLink(index, r, n, 1);
+        assertThat(n).as("calibrated by the first freeze past the minimum")
+            .isLessThanOrEqualTo(JVectorIndex.CALIBRATION_MIN + JVectorIndex.tailLimit(JVectorIndex.CALIBRATION_MIN)
+                + 1);
+      }
+      assertThat(index.tuning().calibratedAt()).isEqualTo(n).isGreaterThanOrEqualTo(JVectorIndex.CALIBRATION_MIN);
+      assertThat(index.frozenSize()).isEqualTo(n);
+      assertThat(index.tuning().recall()).isGreaterThanOrEqualTo(0.95);
+    } finally {
+      index.close();
+    }
+  }
+
+  @Test
+  void standardError_ofPerQueryRecalls_isTheirDeviationOverRootN() {
+    // recalls 1.0, 0.8, 0.6, 0.8: mean 0.8, sample variance 0.08 / 3, standard error sqrt(0.08 / 3 / 4)
+    assertThat(JVectorIndex.standardError(new int[] {10, 8, 6, 8}, 10, 0.8))
+        .isCloseTo(Math.sqrt(0.08 / 3 / 4), org.assertj.core.data.Offset.offset(1e-12));
+    assertThat(JVectorIndex.standardError(new int[] {7, 7, 7}, 10, 0.7)).isCloseTo(0,
+        org.assertj.core.data.Offset.offset(1e-12));
+    assertThat(JVectorIndex.standardError(new int[] {3}, 10, 0.3)).isZero();
   }
 
   @Test
