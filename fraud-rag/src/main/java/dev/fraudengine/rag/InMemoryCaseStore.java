@@ -61,8 +61,9 @@ import org.slf4j.LoggerFactory;
  * <p><b>Observed transactions.</b> {@code observe} keeps the embeddings of the most recent
  * {@linkplain Builder#maxObserved observed} transactions that have no label yet, in a map bounded in size: when it
  * is full, the transaction observed longest ago is evicted (first in, first out), and a label that later arrives for
- * it is ignored (logged at debug level). Observing takes no store-wide lock: many scoring threads observe at once. A label for a transaction that is already a case replaces that case's
- * label.
+ * it is ignored (logged at debug level). Observing takes neither the store's lock nor memory per transaction: the map
+ * is a ring of flat arrays behind a lock of its own, held for a few array writes. A label for a transaction that is
+ * already a case replaces that case's label.
  *
  * <p><b>Durability.</b> With {@link Builder#persistTo(Path)}, every add and remove is appended to a log with a
  * CRC32C checksum per record before it changes the store (forced to the device unless
@@ -123,7 +124,7 @@ public final class InMemoryCaseStore implements CaseStore {
         : b.searchBeamWidth > 0
             ? new JVectorIndex(dimension, similarity, b.maxDegree, b.buildBeamWidth, b.searchBeamWidth)
             : JVectorIndex.calibrated(dimension, similarity, b.maxDegree, b.buildBeamWidth, b.targetRecall);
-    this.observed = new ObservedTransactions(maxObserved);
+    this.observed = new ObservedTransactions(maxObserved, dimension);
     if (b.directory != null) {
       Map<String, Case> recovered = new LinkedHashMap<>();
       CaseLog opened = CaseLog.open(b.directory, b.syncWrites, recovered);
@@ -394,7 +395,7 @@ public final class InMemoryCaseStore implements CaseStore {
     Objects.requireNonNull(tx.id(), "tx.id");
     Objects.requireNonNull(tx.eventTime(), "tx.eventTime");
     float[] v = embed(features);
-    observed.put(tx.id(), new ObservedTransactions.Observed(v, tx.eventTime()));
+    observed.put(tx.id(), v, tx.eventTime());
   }
 
   /**
@@ -438,7 +439,7 @@ public final class InMemoryCaseStore implements CaseStore {
     }
     add(c);
     if (o != null) {
-      observed.remove(transactionId, o);
+      observed.remove(transactionId, o.stamp());
     }
   }
 

@@ -17,15 +17,15 @@ import org.junit.jupiter.api.Test;
 class ObservedTransactionsTest {
   private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
 
-  private static ObservedTransactions.Observed value(float x) {
-    return new ObservedTransactions.Observed(new float[] {x}, T0);
+  private static void put(ObservedTransactions o, String id, float x) {
+    o.put(id, new float[] {x}, T0.plusNanos((long) x));
   }
 
   @Test
   void put_beyondBound_evictsOldestFirst() {
-    ObservedTransactions o = new ObservedTransactions(3);
+    ObservedTransactions o = new ObservedTransactions(3, 1);
     for (int i = 0; i < 5; i++) {
-      o.put("t" + i, value(i));
+      put(o, "t" + i, i);
     }
 
     assertThat(o.size()).isEqualTo(3);
@@ -37,14 +37,14 @@ class ObservedTransactionsTest {
 
   @Test
   void put_knownId_replacesValueAndKeepsItsPlace() {
-    ObservedTransactions o = new ObservedTransactions(3);
-    o.put("a", value(1));
-    o.put("b", value(2));
-    o.put("c", value(3));
-    o.put("a", value(10));
+    ObservedTransactions o = new ObservedTransactions(3, 1);
+    put(o, "a", 1);
+    put(o, "b", 2);
+    put(o, "c", 3);
+    put(o, "a", 10);
 
     assertThat(o.get("a").vector()).containsExactly(10f);
-    o.put("d", value(4));
+    put(o, "d", 4);
     assertThat(o.get("a")).isNull();
     assertThat(o.get("b")).isNotNull();
     assertThat(o.size()).isEqualTo(3);
@@ -52,13 +52,13 @@ class ObservedTransactionsTest {
 
   @Test
   void removedThenPutAgain_goesToTheBackAndItsOldPlaceEvictsNothing() {
-    ObservedTransactions o = new ObservedTransactions(3);
-    o.put("a", value(1));
-    o.put("b", value(2));
-    o.put("c", value(3));
+    ObservedTransactions o = new ObservedTransactions(3, 1);
+    put(o, "a", 1);
+    put(o, "b", 2);
+    put(o, "c", 3);
     assertThat(o.remove("a").vector()).containsExactly(1f);
-    o.put("a", value(5));
-    o.put("d", value(4));
+    put(o, "a", 5);
+    put(o, "d", 4);
 
     assertThat(o.get("a").vector()).containsExactly(5f);
     assertThat(o.get("b")).isNull();
@@ -68,33 +68,92 @@ class ObservedTransactionsTest {
 
   @Test
   void removeWithValue_valueReplacedMeanwhile_keepsTheNewValue() {
-    ObservedTransactions o = new ObservedTransactions(3);
-    ObservedTransactions.Observed first = value(1);
-    o.put("a", first);
-    o.put("a", value(2));
-    o.remove("a", first);
+    ObservedTransactions o = new ObservedTransactions(3, 1);
+    put(o, "a", 1);
+    ObservedTransactions.Observed first = o.get("a");
+    put(o, "a", 2);
+    o.remove("a", first.stamp());
     assertThat(o.get("a").vector()).containsExactly(2f);
+    assertThat(o.get("a").eventTime()).isEqualTo(T0.plusNanos(2));
 
-    o.remove("a", o.get("a"));
+    o.remove("a", o.get("a").stamp());
     assertThat(o.get("a")).isNull();
     assertThat(o.remove("a")).isNull();
   }
 
   @Test
-  void putAndRemoveManyIds_queueOfStaleEntriesStaysBounded() {
-    ObservedTransactions o = new ObservedTransactions(10);
-    for (int i = 0; i < 20_000; i++) {
-      o.put("t" + i, value(i));
-      o.remove("t" + i);
+  void putAndRemoveManyIds_ringStaysWithinItsCapacity() {
+    ObservedTransactions o = new ObservedTransactions(1_000, 1);
+    for (int i = 0; i < 200_000; i++) {
+      put(o, "t" + i, i);
+      if (i % 3 != 0) {
+        o.remove("t" + i);
+      }
     }
-    assertThat(o.size()).isZero();
-    assertThat(o.queued()).isLessThanOrEqualTo(1_024 + 10 + 1);
+    // the last put (t199999) evicted the oldest kept id before it was removed itself
+    assertThat(o.size()).isEqualTo(999);
+    assertThat(o.capacity()).isLessThanOrEqualTo(2_048);
+    // the live ones are the newest kept (every third id), oldest first out
+    assertThat(o.get("t199998")).isNotNull();
+    assertThat(o.get("t" + (199_998 - 3 * 998))).isNotNull();
+    assertThat(o.get("t" + (199_998 - 3 * 999))).isNull();
   }
 
   @Test
-  void constructor_nonPositiveBound_rejects() {
-    assertThatThrownBy(() -> new ObservedTransactions(0)).isInstanceOf(IllegalArgumentException.class)
+  void randomOperations_behaveAsABoundedLinkedHashMap() {
+    long seed = 20_261_121L;
+    System.out.println("randomOperations_behaveAsABoundedLinkedHashMap seed=" + seed);
+    java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
+    int bound = 50;
+    ObservedTransactions o = new ObservedTransactions(bound, 2);
+    java.util.LinkedHashMap<String, float[]> model = new java.util.LinkedHashMap<>();
+    for (int step = 0; step < 100_000; step++) {
+      String id = "t" + r.nextInt(120);
+      int op = r.nextInt(10);
+      if (op < 6) {
+        float[] v = {step, -step};
+        o.put(id, v, T0.plusSeconds(step));
+        if (model.containsKey(id)) {
+          model.put(id, v);
+        } else {
+          if (model.size() == bound) {
+            model.remove(model.keySet().iterator().next());
+          }
+          model.put(id, v);
+        }
+      } else if (op < 8) {
+        ObservedTransactions.Observed got = o.remove(id);
+        float[] want = model.remove(id);
+        assertThat(got == null ? null : got.vector()).as("remove %s at step %d", id, step).isEqualTo(want);
+      } else {
+        ObservedTransactions.Observed got = o.get(id);
+        float[] want = model.get(id);
+        assertThat(got == null ? null : got.vector()).as("get %s at step %d", id, step).isEqualTo(want);
+        if (got != null) {
+          assertThat(got.eventTime()).isEqualTo(T0.plusSeconds((long) want[0]));
+        }
+      }
+      assertThat(o.size()).isEqualTo(model.size());
+    }
+  }
+
+  @Test
+  void constructor_nonPositiveBoundOrDimension_rejects() {
+    assertThatThrownBy(() -> new ObservedTransactions(0, 4)).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("bound must be positive, but was 0");
+    assertThatThrownBy(() -> new ObservedTransactions(4, 0)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("dimension must be positive, but was 0");
+  }
+
+  @Test
+  void put_wrongDimension_rejectsAndKeepsTheMap() {
+    ObservedTransactions o = new ObservedTransactions(4, 1);
+    put(o, "a", 1);
+    assertThatThrownBy(() -> o.put("b", new float[] {1, 2}, T0)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("vector must have dimension 1, but had 2");
+    assertThat(o.size()).isEqualTo(1);
+    assertThat(o.get("b")).isNull();
+    assertThat(o.get("a").vector()).containsExactly(1f);
   }
 
   @Test
@@ -102,7 +161,7 @@ class ObservedTransactionsTest {
     int bound = 1_000;
     int threads = 4;
     int each = 20_000;
-    ObservedTransactions o = new ObservedTransactions(bound);
+    ObservedTransactions o = new ObservedTransactions(bound, 1);
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     CountDownLatch start = new CountDownLatch(1);
     List<Future<?>> done = new ArrayList<>();
@@ -111,11 +170,11 @@ class ObservedTransactionsTest {
       done.add(pool.submit(() -> {
         start.await();
         for (int i = 0; i < each; i++) {
-          o.put(w + "-" + i, value(i));
+          put(o, w + "-" + i, i);
           if (i % 7 == 0) {
             o.remove(w + "-" + (i / 2));
           }
-          assertThat(o.size()).isLessThanOrEqualTo(bound + threads);
+          assertThat(o.size()).isLessThanOrEqualTo(bound);
         }
         return null;
       }));
@@ -129,7 +188,7 @@ class ObservedTransactionsTest {
     assertThat(o.size()).isBetween(bound - threads, bound);
     // afterwards, still first in, first out: a bound's worth of new ids replaces every older one
     for (int i = 0; i < bound; i++) {
-      o.put("after-" + i, value(i));
+      put(o, "after-" + i, i);
     }
     assertThat(o.size()).isEqualTo(bound);
     for (int i = 0; i < bound; i++) {
