@@ -52,10 +52,10 @@ import org.slf4j.LoggerFactory;
  *
  * Calibration. Unless the caller fixes the beam width, the index walks the vectors (it trains no codes) and chooses
  * the beam width by measuring, once the graph reaches CALIBRATION_MIN ordinals and again whenever it has grown by a
- * quarter since: it searches a frozen graph for up to 256 vectors that graph has never linked, finds each one's 10
+ * quarter since: it searches a frozen graph for up to 512 vectors that graph has never linked, finds each one's 10
  * nearest linked vectors exactly, and takes the narrowest beam of a ladder (16 to 256) whose recall@10 less its
- * standard error (over the queries, about 0.005) reaches the target. The queries are the newest vectors: when a
- * large batch is linked, its newest 256 are held back, the rest linked and frozen, the graph measured with them, and
+ * standard error (over the queries, a few thousandths) reaches the target. The queries are the newest vectors: when a
+ * large batch is linked, its newest 512 are held back, the rest linked and frozen, the graph measured with them, and
  * then they are linked and the graph frozen again; when vectors come a few at a time, the graph as last frozen is
  * measured with the tail it has not seen (at most an eighth of the ordinals, in practice 1/512 to 1/16). Queries are
  * never the graph's own nodes: a walk can reach a stored vector's node, and its row lists that vector's neighbours,
@@ -96,7 +96,7 @@ final class JVectorIndex implements NeighbourIndex {
   private static final int[] LADDER = {16, 20, 24, 28, 32, 36, 40, 44, 48, 52, 56, 64, 72, 80, 96, 112, 128, 160,
       200, 256};
   /** The queries and the k of calibration. */
-  static final int CALIBRATION_QUERIES = 256;
+  static final int CALIBRATION_QUERIES = 512;
   static final int CALIBRATION_K = 10;
   /** The fewest new vectors a calibration searches for. */
   static final int MIN_HELD_OUT = 64;
