@@ -837,10 +837,11 @@ public final class InMemoryCaseStore implements CaseStore {
      * the store has grown by a quarter, the store searches for up to 512 of its newest cases as if they were new
      * transactions (the graph it measures has not linked them yet), finds their 10 nearest cases exactly, and picks
      * the narrowest beam (at least 16) whose recall on them reaches this one less its standard error (the sample's
-     * own uncertainty, a few thousandths); the calibrated walk scores the vectors themselves, not codes (codes rank skewed
-     * or discrete features, and traffic that drifts from the cases, too coarsely). Calibrating costs under a second
-     * at 100,000 cases of 32 dimensions, under the lock that links new cases, not under searches. New transactions
-     * recall about the target: a little less where they drift from the newest cases. Higher: slower searches.
+     * own uncertainty, a few thousandths); the calibrated walk scores the vectors themselves, not codes (codes rank
+     * skewed or discrete features, and traffic that drifts from the cases, too coarsely). Calibrating costs about a
+     * second at 100,000 cases of 32 dimensions, under the lock that links new cases, not under searches. New
+     * transactions recall about the target: a little less where they drift from the newest cases. Higher: slower
+     * searches.
      *
      * @param recall the recall, in [0.5, 0.999]
      * @return this builder

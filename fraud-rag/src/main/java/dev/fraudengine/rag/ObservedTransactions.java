@@ -9,14 +9,15 @@ import java.util.Arrays;
  *
  * Every scored transaction is observed and most are never labelled, so the map is written on every decision and
  * its entries live long enough (a bound's worth of decisions) to be copied by young collections and promoted. Here an
- * entry is a slot of a ring of parallel arrays (the id, the embedding's values in one float[], the event time, a
- * stamp), indexed by an open-addressing table of slot numbers keyed by the id's hash (linear probing, deletion by
- * backward shift). Putting a new id writes the slot at the ring's tail; putting a known id overwrites its slot in
- * place, keeping its position, as LinkedHashMap does; removing an id leaves a hole (a null id) that the head skips.
- * While the map holds its bound, putting evicts the oldest live entry. When the ring is full of entries and holes,
- * it grows (doubling up to about 1.25 times the bound) or, at that size, is compacted: live entries move towards the
- * head in order and the table is rebuilt, O(capacity) once per at least a quarter-bound of removals. Nothing is
- * allocated per put but the caller's id.
+ * entry is a slot of a ring of parallel arrays (the id and its hash, the embedding's values in one float[], the event
+ * time, a stamp), indexed by an open-addressing table of slot numbers keyed by the id's hash (linear probing,
+ * deletion by backward shift; probes and shifts compare the stored hashes and read an id string only on a match).
+ * Putting a new id writes the slot at the ring's tail; putting a known id overwrites its slot in place, keeping its
+ * position, as LinkedHashMap does; removing an id leaves a hole (a null id) that the head skips. While the map holds
+ * its bound, putting evicts the oldest live entry. When the ring is full of entries and holes, it grows (doubling up
+ * to about 1.25 times the bound) or, at that size, is compacted: live entries move towards the head in order and the
+ * table is rebuilt, O(capacity) once per at least a quarter-bound of removals. Nothing is allocated per put but the
+ * caller's id.
  *
  * One lock guards it: a put is a few array writes, shorter than the lock-free map's allocations and CAS loops were.
  */
@@ -38,6 +39,8 @@ final class ObservedTransactions {
   private final int dimension;
   private final int maxCapacity;
   private String[] ids;
+  /** Per slot, the spread hash of its id: probes and shifts compare these, not the id strings. */
+  private int[] hashes;
   private float[] vectors;
   private long[] seconds;
   private int[] nanos;
@@ -97,6 +100,7 @@ final class ObservedTransactions {
     int slot = (int) (tail & (ids.length - 1));
     tail++;
     ids[slot] = id;
+    hashes[slot] = spread(id.hashCode());
     write(slot, vector, eventTime);
     index(slot);
     size++;
@@ -161,7 +165,17 @@ final class ObservedTransactions {
   private void evictOldest() {
     skipHoles();
     int slot = (int) (head & (ids.length - 1));
-    drop(find(ids[slot]), slot);
+    drop(position(slot), slot);
+  }
+
+  /** The table position of a live slot. */
+  private int position(int slot) {
+    int tmask = table.length - 1;
+    int i = hashes[slot] & tmask;
+    while (table[i] != slot + 1) {
+      i = (i + 1) & tmask;
+    }
+    return i;
   }
 
   private void skipHoles() {
@@ -174,12 +188,13 @@ final class ObservedTransactions {
   /** The table position of an id, or -1. */
   private int find(String id) {
     int tmask = table.length - 1;
-    for (int i = spread(id.hashCode()) & tmask; ; i = (i + 1) & tmask) {
+    int h = spread(id.hashCode());
+    for (int i = h & tmask; ; i = (i + 1) & tmask) {
       int e = table[i];
       if (e == 0) {
         return -1;
       }
-      if (id.equals(ids[e - 1])) {
+      if (hashes[e - 1] == h && id.equals(ids[e - 1])) {
         return i;
       }
     }
@@ -187,7 +202,7 @@ final class ObservedTransactions {
 
   private void index(int slot) {
     int tmask = table.length - 1;
-    int i = spread(ids[slot].hashCode()) & tmask;
+    int i = hashes[slot] & tmask;
     while (table[i] != 0) {
       i = (i + 1) & tmask;
     }
@@ -199,7 +214,7 @@ final class ObservedTransactions {
     int tmask = table.length - 1;
     int hole = at;
     for (int j = (at + 1) & tmask; table[j] != 0; j = (j + 1) & tmask) {
-      int home = spread(ids[table[j] - 1].hashCode()) & tmask;
+      int home = hashes[table[j] - 1] & tmask;
       // the entry at j may move to the hole unless its home lies cyclically in (hole, j]
       boolean stays = hole <= j ? hole < home && home <= j : hole < home || home <= j;
       if (!stays) {
@@ -217,6 +232,7 @@ final class ObservedTransactions {
 
   private void allocate(int capacity) {
     ids = new String[capacity];
+    hashes = new int[capacity];
     vectors = new float[capacity * dimension];
     seconds = new long[capacity];
     nanos = new int[capacity];
@@ -227,6 +243,7 @@ final class ObservedTransactions {
   /** Moves the live entries, in order, to the start of fresh arrays of a capacity, and indexes them again. */
   private void allocateAndMove(int capacity) {
     String[] oldIds = ids;
+    int[] oldHashes = hashes;
     float[] oldVectors = vectors;
     long[] oldSeconds = seconds;
     int[] oldNanos = nanos;
@@ -240,6 +257,7 @@ final class ObservedTransactions {
         continue;
       }
       ids[n] = oldIds[from];
+      hashes[n] = oldHashes[from];
       System.arraycopy(oldVectors, from * dimension, vectors, n * dimension, dimension);
       seconds[n] = oldSeconds[from];
       nanos[n] = oldNanos[from];
