@@ -197,7 +197,7 @@ final class EntityGroup {
 
   /**
    * Computes the group's features as of {@code t} into {@code out}, then records the transaction. {@code hint}: what
-   * {@link EntityMap#prefetch} returned for {@code key}, or 0.
+   * {@link EntityMap#hint} returned for {@code key}, or 0.
    *
    * @return the state the transaction was recorded in
    */

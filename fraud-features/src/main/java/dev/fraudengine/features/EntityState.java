@@ -480,7 +480,7 @@ final class EntityState {
   /**
    * Reads, without the lock, one value from each column a transaction will read or write (the newest event, the
    * lower bound of every window) and returns their sum: a racy read that only warms the caches before the state
-   * is locked (see CompactEntityMap.prefetch). Every index is checked against the array it reads, whatever a
+   * is locked (see OnlineFeaturePipeline.process). Every index is checked against the array it reads, whatever a
    * concurrent writer is doing; nothing is written.
    */
   int touch() {

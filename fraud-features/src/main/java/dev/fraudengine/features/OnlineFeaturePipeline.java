@@ -125,12 +125,8 @@ public final class OnlineFeaturePipeline implements FeaturePipeline {
     }
     this.labelGroups = lg.stream().mapToInt(Integer::intValue).toArray();
     this.labelRetention = labelRetention;
-    int[] labelKeyIndex = new int[labelGroups.length];
-    for (int j = 0; j < labelGroups.length; j++) {
-      labelKeyIndex[j] = groups[labelGroups[j]].keyIndex;
-    }
     this.index = labelGroups.length == 0 || store != null ? null
-        : new LabelIndex(labelKeyIndex, labelGroups, labelRetention, b.maxIndexedTransactions);
+        : new LabelIndex(labelGroups, labelRetention, b.maxIndexedTransactions);
     if (index == null) {
       this.deferred = null;
     } else {
@@ -223,10 +219,15 @@ public final class OnlineFeaturePipeline implements FeaturePipeline {
     long[] hints = sc.hints;
     EntityState[] guess = sc.recorded;
     boolean indexed = index != null && tx.id() != null;
-    long touched = indexed ? index.touch(tx.id()) : 0;
     for (int g = 0; g < groups.length; g++) {
       String key = keys[groups[g].keyIndex];
-      hints[g] = key == null ? 0 : groups[g].map.prefetch(key);
+      hints[g] = key == null ? 0 : groups[g].map.hint(key);
+    }
+    // the fingerprints first (arithmetic on the keys, in cache): the loads of every first level then issue back to
+    // back, where hashing between them let the reorder buffer fill up behind the first miss
+    long touched = indexed ? index.touch(tx.id()) : 0;
+    for (int g = 0; g < groups.length; g++) {
+      touched += hints[g] == 0 ? 0 : groups[g].map.prefetch(hints[g]);
     }
     for (int g = 0; g < groups.length; g++) {
       guess[g] = hints[g] == 0 ? null : groups[g].map.prefetchState(hints[g]);
@@ -253,7 +254,7 @@ public final class OnlineFeaturePipeline implements FeaturePipeline {
       }
     }
     sc.indexed = index != null && tx.id() != null
-        ? index.put(tx.id(), t, txHash, keys, recorded, watermark.get()) : -1;
+        ? index.put(tx.id(), t, txHash, recorded, watermark.get()) : -1;
     return out;
   }
 
