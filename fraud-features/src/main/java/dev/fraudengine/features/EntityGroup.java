@@ -218,6 +218,14 @@ final class EntityGroup {
     return s;
   }
 
+  /**
+   * The last step of the first pass of OnlineFeaturePipeline.process: reads, without the lock, the cells of the
+   * state's distinct-key multisets (busy windows only) that this transaction's keys will look up.
+   */
+  int touchSets(EntityState s, int[] keyHashes) {
+    return windows.touchSets(s, keyHashes, otherIndex);
+  }
+
   /** How many events an entity of this group keeps at most. */
   int maxEvents() {
     return maxEvents;

@@ -117,7 +117,6 @@ final class Windows {
       }
       s.win = win;
       s.acc = longs == 0 ? null : new long[longs];
-      s.sets = setColumn.length == 0 ? null : new IntCounts[setColumn.length];
     }
   }
 
@@ -157,7 +156,8 @@ final class Windows {
       int hi = win[h];
       for (int j : setsOf[k]) {
         int n = hi - lo;
-        if (s.sets[j] == null && n > SET_ABOVE) {
+        IntCounts[] sets = s.sets;
+        if ((sets == null || sets[j] == null) && n > SET_ABOVE) {
           IntCounts c = new IntCounts(n);
           int[] keys = s.others[setColumn[j]];
           for (int i = lo; i < hi; i++) {
@@ -165,9 +165,14 @@ final class Windows {
               c.add(keys[i]);
             }
           }
-          s.sets[j] = c;
-        } else if (s.sets[j] != null && n < SET_BELOW) {
-          s.sets[j] = null;
+          if (sets == null) {
+            // allocated with the first busy window: most entities never have one
+            sets = new IntCounts[setColumn.length];
+            s.sets = sets;
+          }
+          sets[j] = c;
+        } else if (sets != null && sets[j] != null && n < SET_BELOW) {
+          sets[j] = null;
         }
       }
     }
@@ -208,11 +213,16 @@ final class Windows {
         acc[maxAt[k]] = Double.doubleToRawLongBits(Math.max(Double.longBitsToDouble(acc[maxAt[k]]), a));
       }
     }
-    for (int j : setsOf[k]) {
-      IntCounts c = s.sets[j];
-      int key = s.others[setColumn[j]][i];
-      if (c != null && key != 0) {
-        c.add(key);
+    IntCounts[] sets = s.sets;
+    if (sets != null) {
+      for (int j : setsOf[k]) {
+        IntCounts c = sets[j];
+        if (c != null) {
+          int key = s.others[setColumn[j]][i];
+          if (key != 0) {
+            c.add(key);
+          }
+        }
       }
     }
   }
@@ -244,11 +254,16 @@ final class Windows {
         s.win[validAt[k]] = 0;
       }
     }
-    for (int j : setsOf[k]) {
-      IntCounts c = s.sets[j];
-      int key = s.others[setColumn[j]][i];
-      if (c != null && key != 0) {
-        c.remove(key);
+    IntCounts[] sets = s.sets;
+    if (sets != null) {
+      for (int j : setsOf[k]) {
+        IntCounts c = sets[j];
+        if (c != null) {
+          int key = s.others[setColumn[j]][i];
+          if (key != 0) {
+            c.remove(key);
+          }
+        }
       }
     }
   }
@@ -421,6 +436,29 @@ final class Windows {
       }
     }
     return count;
+  }
+
+  /**
+   * Reads, without the lock, the cell of each of a state's distinct-key multisets that the transaction's own key
+   * hashes to ({@code keyHashes}, in the pipeline's key order; {@code otherIndex}: per other-key column, its index
+   * there), and returns what it read: a racy read that only warms the caches before the state is locked (see
+   * OnlineFeaturePipeline.process). Nothing is written.
+   */
+  int touchSets(EntityState s, int[] keyHashes, int[] otherIndex) {
+    IntCounts[] sets = s.sets;
+    if (sets == null) {
+      return 0;
+    }
+    int x = 0;
+    for (int j = 0; j < sets.length && j < setColumn.length; j++) {
+      IntCounts c = sets[j];
+      int column = setColumn[j];
+      int key = column < otherIndex.length ? keyHashes[otherIndex[column]] : 0;
+      if (c != null && key != 0) {
+        x += c.touch(key);
+      }
+    }
+    return x;
   }
 
   /** Whether set {@code j}'s window holds the non-zero key {@code key}. */

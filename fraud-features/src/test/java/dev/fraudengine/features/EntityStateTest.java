@@ -86,4 +86,36 @@ class EntityStateTest {
     assertThat(s.touch()).isEqualTo(before);
     assertThat(s.bytes()).isEqualTo(bytes);
   }
+  @Test
+  void touchSets_busyWindowOnly_readsTheKeysCellAndChangesNothing() {
+    // one 1-day slot counting distinct keys of other-key column 0 (the pipeline's key 1)
+    Windows w = new Windows(new long[] {DAY}, new long[] {0}, new byte[] {0}, new int[] {0}, new int[] {0});
+    int[] otherIndex = {1};
+    EntityState s = new EntityState(false, 1, false, 4);
+    for (int i = 0; i < 20; i++) {
+      w.moveTo(s, i * 1000L);
+      s.record(i * 1000L, 1, 0, new int[] {99, 100 + i}, otherIndex, Double.NaN, Double.NaN, DAY, 10_000, w);
+    }
+    w.moveTo(s, 20_000L);
+    assertThat(s.sets).as("no multiset below 33 events in the window").isNull();
+    assertThat(w.touchSets(s, new int[] {99, 105}, otherIndex)).isZero();
+    for (int i = 20; i < 40; i++) {
+      w.moveTo(s, i * 1000L);
+      s.record(i * 1000L, 1, 0, new int[] {99, 100 + i}, otherIndex, Double.NaN, Double.NaN, DAY, 10_000, w);
+    }
+    w.moveTo(s, 40_000L);
+    assertThat(s.sets).isNotNull();
+    assertThat(w.distinct(s, 0, 0, 0)).isEqualTo(40);
+    // a lone key in an empty table reads its own cell; an absent one an empty cell or another key
+    IntCounts one = new IntCounts(1);
+    one.add(12_345);
+    assertThat(one.touch(12_345)).isEqualTo(12_345);
+    assertThat(new IntCounts(1).touch(12_345)).isZero();
+    int read = w.touchSets(s, new int[] {99, 105}, otherIndex);
+    assertThat(read).isNotZero();
+    assertThat(w.touchSets(s, new int[] {99, 0}, otherIndex)).as("no key, nothing read").isZero();
+    assertThat(w.distinct(s, 0, 0, 0)).isEqualTo(40);
+    assertThat(w.contains(s, 0, 0, 105)).isTrue();
+    assertThat(w.contains(s, 0, 0, 12_345)).isFalse();
+  }
 }
