@@ -59,10 +59,8 @@ final class EntityState {
 
   /** The latest label time of any fraud label given to this entity's events (running risk counts need it). */
   long maxFraudLabelTime = Long.MIN_VALUE;
-  /** Window bounds and int-sized aggregates, laid out by {@link Windows}; {@code null} until first needed. */
+  /** Window bounds and aggregates (longs as pairs of ints), laid out by {@link Windows}; {@code null} until needed. */
   int[] win;
-  /** Long-sized aggregates, laid out by {@link Windows}. */
-  long[] acc;
   /** Distinct-key multisets of the windows that need one now, or {@code null} entries. */
   IntCounts[] sets;
   /** The event time the windows are positioned at; {@code Long.MIN_VALUE}: not yet, every window empty. */
@@ -466,8 +464,7 @@ final class EntityState {
     x += (t == null ? 0 : t.length) + (a == null ? 0 : a.length) + (l == null ? 0 : l.length);
     int[] h = txHash;
     long[] lt = labelTime;
-    long[] c = acc;
-    x += (h == null ? 0 : h.length) + (lt == null ? 0 : lt.length) + (c == null ? 0 : c.length);
+    x += (h == null ? 0 : h.length) + (lt == null ? 0 : lt.length);
     for (int[] o : others) {
       x += o == null ? 0 : o.length;
     }
@@ -478,12 +475,12 @@ final class EntityState {
   }
 
   /**
-   * Reads, without the lock, one value from each column a transaction will read or write (the newest event, the
-   * lower bound of every window) and returns their sum: a racy read that only warms the caches before the state
-   * is locked (see OnlineFeaturePipeline.process). Every index is checked against the array it reads, whatever a
-   * concurrent writer is doing; nothing is written.
+   * Reads, without the lock, one value from each column a transaction will read or write (the newest event, both
+   * bounds of every window: the first {@code bounds} ints of {@link #win}) and returns their sum: a racy read that
+   * only warms the caches before the state is locked (see OnlineFeaturePipeline.process). Every index is checked
+   * against the array it reads, whatever a concurrent writer is doing; nothing is written.
    */
-  int touch() {
+  int touch(int bounds) {
     int i = head + size - 1;
     int x = 0;
     int[] t = itime;
@@ -491,8 +488,7 @@ final class EntityState {
     int[] a = iamount;
     byte[] l = label;
     if (w != null && t != null && a != null) {
-      // both bounds of every window (the entries after the bounds are small counts: harmless extra reads)
-      for (int k = 0; k < w.length; k++) {
+      for (int k = 0; k < w.length && k < bounds; k++) {
         int b = w[k];
         if (b >= 0 && b < t.length && b < a.length) {
           x += t[b] + a[b];
@@ -510,10 +506,6 @@ final class EntityState {
     }
     if (a != null && i < a.length) {
       x += a[i];
-    }
-    long[] c = acc;
-    if (c != null && c.length > 0) {
-      x += (int) c[0];
     }
     if (l != null && i < l.length) {
       x += l[i];
@@ -565,7 +557,7 @@ final class EntityState {
 
   /** Approximate heap bytes held, for the published memory figure. */
   long bytes() {
-    long b = 12 + 4L * 14 + 4 * 3 + 8 * 7;
+    long b = 12 + 4L * 12 + 4 * 3 + 8 * 8;
     b += itime != null ? 16 + 4L * itime.length : 16 + 8L * ltime.length;
     b += iamount != null ? 16 + 4L * iamount.length : 16 + 8L * damount.length;
     if (label != null) {
@@ -579,9 +571,6 @@ final class EntityState {
     }
     if (win != null) {
       b += 16 + 4L * win.length;
-    }
-    if (acc != null) {
-      b += 16 + 8L * acc.length;
     }
     if (sets != null) {
       b += 16 + 4L * sets.length;

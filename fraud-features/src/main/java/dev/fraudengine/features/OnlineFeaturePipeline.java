@@ -238,7 +238,7 @@ public final class OnlineFeaturePipeline implements FeaturePipeline {
       touched += guess[g] == null ? 0 : guess[g].touchHeaders();
     }
     for (int g = 0; g < groups.length; g++) {
-      touched += guess[g] == null ? 0 : guess[g].touch();
+      touched += guess[g] == null ? 0 : guess[g].touch(2 * groups[g].windows().slots());
     }
     for (int g = 0; g < groups.length; g++) {
       touched += guess[g] == null ? 0 : groups[g].touchSets(guess[g], hashes);

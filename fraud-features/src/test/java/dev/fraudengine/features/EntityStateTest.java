@@ -64,26 +64,26 @@ class EntityStateTest {
   @Test
   void touch_racyOrOddViews_neverThrowsNorChangesTheState() {
     EntityState s = new EntityState(true, 2, true, 4);
-    s.touch();
+    s.touch(2);
     Windows w = new Windows(new long[] {DAY}, new long[] {0}, new byte[] {Windows.NEED_SUM}, new int[0], new int[0]);
     for (int i = 0; i < 20; i++) {
       s.record(i * 1000L, 1 + i, i, new int[] {7, 8}, new int[] {0, 1}, 45, 3, DAY, 10_000, w);
       w.moveTo(s, i * 1000L);
     }
-    int before = s.touch();
+    int before = s.touch(2);
     long bytes = s.bytes();
     // what a reader without the lock may see while a writer swaps arrays or moves bounds
     s.size += 1_000;
     s.win[0] = -5;
     s.win[1] = 1 << 20;
-    assertThat(s.touch()).isNotNull();
+    assertThat(s.touch(2)).isNotNull();
     s.size -= 1_000;
     s.win[0] = 0;
     s.win[1] = s.end();
     s.head = -s.size - 3;
-    assertThat(s.touch()).isNotNull();
+    assertThat(s.touch(2)).isNotNull();
     s.head = 0;
-    assertThat(s.touch()).isEqualTo(before);
+    assertThat(s.touch(2)).isEqualTo(before);
     assertThat(s.bytes()).isEqualTo(bytes);
   }
   @Test
@@ -117,5 +117,40 @@ class EntityStateTest {
     assertThat(w.distinct(s, 0, 0, 0)).isEqualTo(40);
     assertThat(w.contains(s, 0, 0, 105)).isTrue();
     assertThat(w.contains(s, 0, 0, 12_345)).isFalse();
+  }
+  @Test
+  void windows_longAggregatesInTheIntArray_exactForHugeAndNegativeAmounts() {
+    // sum, 128-bit sum of squares and min/max are pairs of ints in EntityState.win: check them where the halves
+    // carry (squares above 2^64 units^2, negative sums, borrows when events leave) against exact arithmetic
+    byte needs = Windows.NEED_SUM | Windows.NEED_SQUARES | Windows.NEED_MIN_MAX;
+    Windows w = new Windows(new long[] {10_000}, new long[] {0}, new byte[] {needs}, new int[0], new int[0]);
+    EntityState s = new EntityState(false, 0, false, 4);
+    double[] amounts = {99_999_999.9999, -0.0001, 12.34, -99_999_999.9999, 0.0001, 77_777_777.7777, -5.5, 1e8 - 1,
+        42, -3_000_000.0001, 99_999_999.9999, 0.5};
+    for (int i = 0; i < amounts.length; i++) {
+      long t = i * 1_000L;
+      w.moveTo(s, t);
+      s.record(t, amounts[i], 0, new int[0], new int[0], Double.NaN, Double.NaN, 1_000_000, 10_000, w);
+      w.moveTo(s, t);
+      // the slot covers (t - 10 s, t]: the last ten amounts at most
+      int from = Math.max(0, i - 9);
+      java.math.BigDecimal sum = java.math.BigDecimal.ZERO;
+      java.math.BigDecimal squares = java.math.BigDecimal.ZERO;
+      double min = Double.POSITIVE_INFINITY;
+      double max = Double.NEGATIVE_INFINITY;
+      for (int j = from; j <= i; j++) {
+        java.math.BigDecimal a = new java.math.BigDecimal(Double.toString(amounts[j]));
+        sum = sum.add(a);
+        squares = squares.add(a.multiply(a));
+        min = Math.min(min, amounts[j]);
+        max = Math.max(max, amounts[j]);
+      }
+      assertThat(w.count(s, 0)).as("event %d", i).isEqualTo(i - from + 1);
+      assertThat(w.sum(s, 0)).as("event %d", i).isEqualTo(sum.doubleValue());
+      assertThat(w.squares(s, 0)).as("event %d", i)
+          .isCloseTo(squares.doubleValue(), org.assertj.core.data.Percentage.withPercentage(1e-12));
+      assertThat(w.min(s, 0)).as("event %d", i).isEqualTo(min);
+      assertThat(w.max(s, 0)).as("event %d", i).isEqualTo(max);
+    }
   }
 }
