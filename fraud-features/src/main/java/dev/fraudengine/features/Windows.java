@@ -452,14 +452,30 @@ final class Windows {
     int[] keys = s.others[setColumn[j]];
     int lo = s.win[2 * k];
     int hi = s.win[2 * k + 1];
-    int count = current != 0 && indexOf(keys, lo, hi, current) < 0 ? 1 : 0;
+    // A key is new unless an earlier one equals it. One bit per key's hash, of the keys seen so far: a key whose bit
+    // is clear cannot equal any of them, and only a key whose bit is set is looked for among them (a window of at
+    // most SET_ABOVE keys in 64 bits: most of the quadratic scan is skipped, the count is the same).
+    long seen = 0;
+    int count = 0;
     for (int i = lo; i < hi; i++) {
       int key = keys[i];
-      if (key != 0 && indexOf(keys, lo, i, key) < 0) {
-        count++;
+      if (key != 0) {
+        long bit = bit(key);
+        if ((seen & bit) == 0 || indexOf(keys, lo, i, key) < 0) {
+          count++;
+        }
+        seen |= bit;
       }
     }
+    if (current != 0 && ((seen & bit(current)) == 0 || indexOf(keys, lo, hi, current) < 0)) {
+      count++;
+    }
     return count;
+  }
+
+  /** A key's bit in a 64-bit set of hashed keys. */
+  private static long bit(int key) {
+    return 1L << ((key * 0x9E3779B9) >>> 26);
   }
 
   /**

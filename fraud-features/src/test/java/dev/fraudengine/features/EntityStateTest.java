@@ -153,4 +153,38 @@ class EntityStateTest {
       assertThat(w.max(s, 0)).as("event %d", i).isEqualTo(max);
     }
   }
+  @Test
+  void distinct_smallWindows_countLikeASet_evenWhenKeysShareABit() {
+    long seed = System.nanoTime();
+    System.out.println("EntityStateTest distinct seed " + seed);
+    java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
+    // keys in few bit positions of the 64-bit filter: many equal bits, some equal keys, some zeros (no key)
+    int[] pool = new int[12];
+    for (int p = 0; p < pool.length; p++) {
+      pool[p] = p == 0 ? 0 : r.nextInt();
+    }
+    Windows w = new Windows(new long[] {1_000_000}, new long[] {0}, new byte[] {0}, new int[] {0}, new int[] {0});
+    for (int run = 0; run < 200; run++) {
+      EntityState s = new EntityState(false, 1, false, 4);
+      int n = r.nextInt(33);
+      java.util.Set<Integer> keys = new java.util.HashSet<>();
+      for (int i = 0; i < n; i++) {
+        int key = r.nextInt(3) == 0 ? pool[r.nextInt(pool.length)] : r.nextInt(4) == 0 ? 0 : r.nextInt(50);
+        w.moveTo(s, i);
+        s.record(i, 1, 0, new int[] {1, key}, new int[] {1}, Double.NaN, Double.NaN, 1_000_000, 10_000, w);
+        if (key != 0) {
+          keys.add(key);
+        }
+      }
+      w.moveTo(s, n);
+      assertThat(s.sets).isNull();
+      int current = r.nextBoolean() ? pool[r.nextInt(pool.length)] : r.nextInt(60);
+      java.util.Set<Integer> with = new java.util.HashSet<>(keys);
+      if (current != 0) {
+        with.add(current);
+      }
+      assertThat(w.distinct(s, 0, 0, 0)).as("seed %d, run %d", seed, run).isEqualTo(keys.size());
+      assertThat(w.distinct(s, 0, 0, current)).as("seed %d, run %d", seed, run).isEqualTo(with.size());
+    }
+  }
 }
