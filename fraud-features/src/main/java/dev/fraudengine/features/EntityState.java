@@ -363,6 +363,40 @@ final class EntityState {
     // appends, and an entity's many small arrays close to its need.
     int n = size + 1;
     int capacity = length < n + (n >> 3) + 1 || length > n + (n >> 2) + (n >> 3) + 4 ? n + n / 6 + 2 : length;
+    if (capacity == length) {
+      // In place, storing no reference: a reference stored into an old object dirties its card (G1's write barrier
+      // does not look at whether the value changed), and every dirty card is scanned by the next young collection.
+      compactInPlace();
+    } else {
+      reallocate(capacity);
+    }
+    windows.shift(this, -head);
+    head = 0;
+  }
+
+  private void compactInPlace() {
+    slide(itime != null ? itime : ltime);
+    slide(iamount != null ? iamount : damount);
+    if (label != null) {
+      slide(txHash);
+      slide(label);
+      slide(labelTime);
+    }
+    for (int[] o : others) {
+      slide(o);
+    }
+    if (lat != null) {
+      slide(lat);
+      slide(lon);
+    }
+  }
+
+  /** Moves the events of a primitive column to its start. */
+  private void slide(Object column) {
+    System.arraycopy(column, head, column, 0, size);
+  }
+
+  private void reallocate(int capacity) {
     if (itime != null) {
       itime = move(itime, capacity);
     } else {
@@ -385,36 +419,34 @@ final class EntityState {
       lat = move(lat, capacity);
       lon = move(lon, capacity);
     }
-    windows.shift(this, -head);
-    head = 0;
   }
 
   private long[] move(long[] a, int capacity) {
-    long[] b = capacity == a.length ? a : new long[capacity];
+    long[] b = new long[capacity];
     System.arraycopy(a, head, b, 0, size);
     return b;
   }
 
   private double[] move(double[] a, int capacity) {
-    double[] b = capacity == a.length ? a : new double[capacity];
+    double[] b = new double[capacity];
     System.arraycopy(a, head, b, 0, size);
     return b;
   }
 
   private int[] move(int[] a, int capacity) {
-    int[] b = capacity == a.length ? a : new int[capacity];
+    int[] b = new int[capacity];
     System.arraycopy(a, head, b, 0, size);
     return b;
   }
 
   private byte[] move(byte[] a, int capacity) {
-    byte[] b = capacity == a.length ? a : new byte[capacity];
+    byte[] b = new byte[capacity];
     System.arraycopy(a, head, b, 0, size);
     return b;
   }
 
   private float[] move(float[] a, int capacity) {
-    float[] b = capacity == a.length ? a : new float[capacity];
+    float[] b = new float[capacity];
     System.arraycopy(a, head, b, 0, size);
     return b;
   }

@@ -187,4 +187,53 @@ class EntityStateTest {
       assertThat(w.distinct(s, 0, 0, current)).as("seed %d, run %d", seed, run).isEqualTo(with.size());
     }
   }
+  @Test
+  void record_steadySlidingWindow_compactsInPlace_keepingTheSameArrays() {
+    EntityState s = new EntityState(true, 2, true, 4);
+    Windows w = new Windows(new long[] {DAY}, new long[] {0}, new byte[] {Windows.NEED_SUM}, new int[0], new int[0]);
+    int[] times = null;
+    long[] labelTimes = null;
+    int[][] others = null;
+    float[] lats = null;
+    for (int i = 0; i < 200; i++) {
+      long t = i * 1000L;
+      w.moveTo(s, t);
+      // retention 4.5 s: five events kept, the oldest dropped as each new one comes
+      s.record(t, 1 + i, i, new int[] {7, 100 + i, 200 + i}, new int[] {1, 2}, 45, 3, 4_500, 10_000, w);
+      if (i == 50) {
+        times = s.itime;
+        labelTimes = s.labelTime;
+        others = new int[][] {s.others[0], s.others[1]};
+        lats = s.lat;
+      }
+      if (i > 50) {
+        assertThat(s.itime).as("event %d", i).isSameAs(times);
+        assertThat(s.labelTime).isSameAs(labelTimes);
+        assertThat(s.others[0]).isSameAs(others[0]);
+        assertThat(s.others[1]).isSameAs(others[1]);
+        assertThat(s.lat).isSameAs(lats);
+      }
+      assertThat(s.size).isEqualTo(Math.min(i + 1, 5));
+      for (int e = 0; e < s.size; e++) {
+        int j = i - s.size + 1 + e;
+        int at = s.head + e;
+        assertThat(s.time(at)).as("event %d at %d", i, e).isEqualTo(j * 1000L);
+        assertThat(s.amount(at)).isEqualTo(1 + j);
+        assertThat(s.txHash[at]).isEqualTo(j);
+        assertThat(s.others[0][at]).isEqualTo(100 + j);
+        assertThat(s.others[1][at]).isEqualTo(200 + j);
+      }
+      w.moveTo(s, t);
+      assertThat(w.sum(s, 0)).as("event %d", i).isEqualTo(sumOfOnePlus(i - Math.min(i + 1, 5) + 1, i));
+    }
+  }
+
+  /** The sum of 1 + j for j in [from, to]. */
+  private static double sumOfOnePlus(int from, int to) {
+    double sum = 0;
+    for (int j = from; j <= to; j++) {
+      sum += 1 + j;
+    }
+    return sum;
+  }
 }
