@@ -348,7 +348,7 @@ final class CompactEntityMap implements EntityMap {
     int size;
     /** The next slot the idle sweep looks at. */
     int sweep;
-      private long random;
+    private long random;
 
     Segment(long seed) {
       random = seed | 1;
