@@ -49,7 +49,6 @@ final class CompactEntityMap implements EntityMap {
   private static final int INITIAL_SLOTS = 16;
   private static final int SAMPLE = 8;
   private static final int SWEEP = 8;
-  private static final long SINK_MARK = 0x5EED_F00D_5EED_F00DL;
 
   private final Segment[] segments;
   private final int segmentShift;
@@ -128,22 +127,35 @@ final class CompactEntityMap implements EntityMap {
     return now - lastAccess >= idleMillis;
   }
 
-  /** Computes the fingerprint of {@code key} and starts loading its home slot, without the lock. */
+  /** The fingerprint of {@code key}: computed from the key alone. */
   @Override
-  public long prefetch(String key) {
-    long fp = fingerprint(key, seed);
-    Segment g = segment(fp);
-    long[] t = g.table;
-    int home = 2 * ((int) fp & (g.states.length - 1));
-    if (home < t.length && t[home] == SINK_MARK) {
-      // (almost) never taken: the branch only makes the load needed
-      g.sink = 1;
-    }
-    return fp;
+  public long hint(String key) {
+    return fingerprint(key, seed);
   }
 
   /**
-   * Finds, without the lock, the state of the fingerprint {@link #prefetch} returned: a racy read of tables that
+   * Starts loading, without the lock, the home slot of a fingerprint in the table and, beside it, the line of the
+   * state references that holds the home slot's state (the entry is in its home slot unless it collided), so that
+   * both lines arrive together instead of one after the other.
+   */
+  @Override
+  public long prefetch(long hint) {
+    Segment g = segment(hint);
+    long[] t = g.table;
+    EntityState[] states = g.states;
+    int home = (int) hint & (states.length - 1);
+    long x = 0;
+    if (2 * home < t.length) {
+      x += t[2 * home];
+    }
+    if (states[home] != null) {
+      x++;
+    }
+    return x;
+  }
+
+  /**
+   * Finds, without the lock, the state of a fingerprint ({@link #hint}): a racy read of tables that
    * may be changing, used only to warm the caches (every index is checked; it may miss, or see a stale state).
    */
   @Override
@@ -336,8 +348,6 @@ final class CompactEntityMap implements EntityMap {
     int size;
     /** The next slot the idle sweep looks at. */
     int sweep;
-    /** Where prefetch may leave what it read, so that its loads are kept (racy, never read). */
-    int sink;
     private long random;
 
     Segment(long seed) {

@@ -197,7 +197,7 @@ final class EntityGroup {
 
   /**
    * Computes the group's features as of {@code t} into {@code out}, then records the transaction. {@code hint}: what
-   * {@link EntityMap#prefetch} returned for {@code key}, or 0.
+   * {@link EntityMap#hint} returned for {@code key}, or 0.
    *
    * @return the state the transaction was recorded in
    */
@@ -216,6 +216,14 @@ final class EntityGroup {
       droppedEvents.add(dropped);
     }
     return s;
+  }
+
+  /**
+   * The last step of the first pass of OnlineFeaturePipeline.process: reads, without the lock, the cells of the
+   * state's distinct-key multisets (busy windows only) that this transaction's keys will look up.
+   */
+  int touchSets(EntityState s, int[] keyHashes) {
+    return windows.touchSets(s, keyHashes, otherIndex);
   }
 
   /** How many events an entity of this group keeps at most. */

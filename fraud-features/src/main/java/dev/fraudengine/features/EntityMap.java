@@ -18,16 +18,26 @@ interface EntityMap {
     return get(key, 0);
   }
 
-  /** As {@link #get(String)}, with the hint {@link #prefetch} returned for the same key (0: none). */
+  /** As {@link #get(String)}, with the hint {@link #hint} returned for the same key (0: none). */
   EntityState get(String key, long hint);
 
   /**
-   * Starts loading into the CPU's caches the first cache line a {@link #get} of {@code key} will read, without
-   * locking or changing anything visible. Returns a hint for {@link #get(String, long)} and {@link #prefetchState}.
-   * With {@link #prefetchState} and EntityState's touches, a caller can take the cache misses of several entities
-   * level by level, all entities at each level, so that they overlap instead of following one another.
+   * Returns the hint for {@code key} that {@link #prefetch}, {@link #prefetchState} and {@link #get(String, long)}
+   * take (0: none), computed from the key alone: it reads none of the map's memory, so that a caller can compute the
+   * hints of all its keys first and then start their cache misses back to back.
    */
-  default long prefetch(String key) {
+  default long hint(String key) {
+    return 0;
+  }
+
+  /**
+   * Starts loading into the CPU's caches the first cache lines a {@link #get} with this hint will read, without
+   * locking or changing anything visible, and returns a value made of what it read (to be summed and kept by the
+   * caller, so that the loads are not optimised away). With {@link #prefetchState} and EntityState's touches, a
+   * caller can take the cache misses of several entities level by level, all entities at each level, so that they
+   * overlap instead of following one another.
+   */
+  default long prefetch(long hint) {
     return 0;
   }
 

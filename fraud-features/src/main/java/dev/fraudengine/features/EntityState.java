@@ -59,10 +59,8 @@ final class EntityState {
 
   /** The latest label time of any fraud label given to this entity's events (running risk counts need it). */
   long maxFraudLabelTime = Long.MIN_VALUE;
-  /** Window bounds and int-sized aggregates, laid out by {@link Windows}; {@code null} until first needed. */
+  /** Window bounds and aggregates (longs as pairs of ints), laid out by {@link Windows}; {@code null} until needed. */
   int[] win;
-  /** Long-sized aggregates, laid out by {@link Windows}. */
-  long[] acc;
   /** Distinct-key multisets of the windows that need one now, or {@code null} entries. */
   IntCounts[] sets;
   /** The event time the windows are positioned at; {@code Long.MIN_VALUE}: not yet, every window empty. */
@@ -365,6 +363,40 @@ final class EntityState {
     // appends, and an entity's many small arrays close to its need.
     int n = size + 1;
     int capacity = length < n + (n >> 3) + 1 || length > n + (n >> 2) + (n >> 3) + 4 ? n + n / 6 + 2 : length;
+    if (capacity == length) {
+      // In place, storing no reference: a reference stored into an old object dirties its card (G1's write barrier
+      // does not look at whether the value changed), and every dirty card is scanned by the next young collection.
+      compactInPlace();
+    } else {
+      reallocate(capacity);
+    }
+    windows.shift(this, -head);
+    head = 0;
+  }
+
+  private void compactInPlace() {
+    slide(itime != null ? itime : ltime);
+    slide(iamount != null ? iamount : damount);
+    if (label != null) {
+      slide(txHash);
+      slide(label);
+      slide(labelTime);
+    }
+    for (int[] o : others) {
+      slide(o);
+    }
+    if (lat != null) {
+      slide(lat);
+      slide(lon);
+    }
+  }
+
+  /** Moves the events of a primitive column to its start. */
+  private void slide(Object column) {
+    System.arraycopy(column, head, column, 0, size);
+  }
+
+  private void reallocate(int capacity) {
     if (itime != null) {
       itime = move(itime, capacity);
     } else {
@@ -387,36 +419,34 @@ final class EntityState {
       lat = move(lat, capacity);
       lon = move(lon, capacity);
     }
-    windows.shift(this, -head);
-    head = 0;
   }
 
   private long[] move(long[] a, int capacity) {
-    long[] b = capacity == a.length ? a : new long[capacity];
+    long[] b = new long[capacity];
     System.arraycopy(a, head, b, 0, size);
     return b;
   }
 
   private double[] move(double[] a, int capacity) {
-    double[] b = capacity == a.length ? a : new double[capacity];
+    double[] b = new double[capacity];
     System.arraycopy(a, head, b, 0, size);
     return b;
   }
 
   private int[] move(int[] a, int capacity) {
-    int[] b = capacity == a.length ? a : new int[capacity];
+    int[] b = new int[capacity];
     System.arraycopy(a, head, b, 0, size);
     return b;
   }
 
   private byte[] move(byte[] a, int capacity) {
-    byte[] b = capacity == a.length ? a : new byte[capacity];
+    byte[] b = new byte[capacity];
     System.arraycopy(a, head, b, 0, size);
     return b;
   }
 
   private float[] move(float[] a, int capacity) {
-    float[] b = capacity == a.length ? a : new float[capacity];
+    float[] b = new float[capacity];
     System.arraycopy(a, head, b, 0, size);
     return b;
   }
@@ -466,8 +496,7 @@ final class EntityState {
     x += (t == null ? 0 : t.length) + (a == null ? 0 : a.length) + (l == null ? 0 : l.length);
     int[] h = txHash;
     long[] lt = labelTime;
-    long[] c = acc;
-    x += (h == null ? 0 : h.length) + (lt == null ? 0 : lt.length) + (c == null ? 0 : c.length);
+    x += (h == null ? 0 : h.length) + (lt == null ? 0 : lt.length);
     for (int[] o : others) {
       x += o == null ? 0 : o.length;
     }
@@ -478,12 +507,12 @@ final class EntityState {
   }
 
   /**
-   * Reads, without the lock, one value from each column a transaction will read or write (the newest event, the
-   * lower bound of every window) and returns their sum: a racy read that only warms the caches before the state
-   * is locked (see CompactEntityMap.prefetch). Every index is checked against the array it reads, whatever a
-   * concurrent writer is doing; nothing is written.
+   * Reads, without the lock, one value from each column a transaction will read or write (the newest event, both
+   * bounds of every window: the first {@code bounds} ints of {@link #win}) and returns their sum: a racy read that
+   * only warms the caches before the state is locked (see OnlineFeaturePipeline.process). Every index is checked
+   * against the array it reads, whatever a concurrent writer is doing; nothing is written.
    */
-  int touch() {
+  int touch(int bounds) {
     int i = head + size - 1;
     int x = 0;
     int[] t = itime;
@@ -491,8 +520,7 @@ final class EntityState {
     int[] a = iamount;
     byte[] l = label;
     if (w != null && t != null && a != null) {
-      // both bounds of every window (the entries after the bounds are small counts: harmless extra reads)
-      for (int k = 0; k < w.length; k++) {
+      for (int k = 0; k < w.length && k < bounds; k++) {
         int b = w[k];
         if (b >= 0 && b < t.length && b < a.length) {
           x += t[b] + a[b];
@@ -510,10 +538,6 @@ final class EntityState {
     }
     if (a != null && i < a.length) {
       x += a[i];
-    }
-    long[] c = acc;
-    if (c != null && c.length > 0) {
-      x += (int) c[0];
     }
     if (l != null && i < l.length) {
       x += l[i];
@@ -565,7 +589,7 @@ final class EntityState {
 
   /** Approximate heap bytes held, for the published memory figure. */
   long bytes() {
-    long b = 12 + 4L * 14 + 4 * 3 + 8 * 7;
+    long b = 12 + 4L * 12 + 4 * 3 + 8 * 8;
     b += itime != null ? 16 + 4L * itime.length : 16 + 8L * ltime.length;
     b += iamount != null ? 16 + 4L * iamount.length : 16 + 8L * damount.length;
     if (label != null) {
@@ -579,9 +603,6 @@ final class EntityState {
     }
     if (win != null) {
       b += 16 + 4L * win.length;
-    }
-    if (acc != null) {
-      b += 16 + 8L * acc.length;
     }
     if (sets != null) {
       b += 16 + 4L * sets.length;

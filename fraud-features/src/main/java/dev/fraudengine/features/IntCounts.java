@@ -33,7 +33,16 @@ final class IntCounts {
   }
 
   /** Whether {@code key} (non-zero) is held. */
-  boolean contains(int key) {
+  /**
+   * Reads, without the lock, the cell where a lookup of {@code key} starts, and returns it: a racy read that only
+   * warms the caches (the table's length is always a power of two, so the index is in range whatever a writer does).
+   */
+  int touch(int key) {
+    int[] k = keys;
+    return k[mix(key) & (k.length - 1)];
+  }
+
+    boolean contains(int key) {
     int mask = keys.length - 1;
     for (int i = mix(key) & mask; keys[i] != 0; i = (i + 1) & mask) {
       if (keys[i] == key) {

@@ -8,7 +8,9 @@ import java.util.Map;
 
 /*
  * Finds, from a transaction id given to feedback, the events its label belongs to: the event time, the id's hash
- * and the keys and states of the entities that keep labels. Entries are kept in arrival order (close to event-time
+ * and the states of the entities that keep labels. Their keys are not kept: a snapshot finds a state's key in its
+ * entity map (a state no longer there has been evicted, and its events with it). Keys held here would be the
+ * transactions' own strings, two or more per indexed transaction (about a sixth of a busy pipeline's heap). Entries are kept in arrival order (close to event-time
  * order, within the allowed lateness) and dropped once no label-delayed window can reach them any more
  * (time <= watermark - retention), or, oldest first, beyond a size bound (counted). A second put of an id updates
  * its entry in place, keeping its place in arrival order (as a LinkedHashMap would).
@@ -16,7 +18,7 @@ import java.util.Map;
  * Layout, for no object per transaction and no long pause when the index grows:
  *
  * - Every entry gets a sequence number, one more than the last; the live entries are the numbers
- *   [first, first + size). Their columns (id; time and hashes; per label-keeping entity its key and state) sit in
+ *   [first, first + size). Their columns (id; time and hashes; per label-keeping entity its state) sit in
  *   fixed-size pages of 2^pageBits entries, and a directory of pages (power-of-two length d) is a ring: number s lives
  *   in page (s >>> pageBits) & (d - 1) at offset s & (page - 1). Pages are allocated when the tail first reaches
  *   them. When the ring is full the directory doubles and the pages keep their entries: each moves, by reference,
@@ -39,12 +41,11 @@ import java.util.Map;
  */
 final class LabelIndex {
   /**
-   * One remembered transaction, as read or restored: its time and id hash, and per label-keeping entity its key
-   * (for snapshots) and the state object it was recorded in. Holding the state itself spares a map lookup per
-   * label; if that state has been evicted since, the event is gone with it and the label is rightly applied to
-   * nothing that matters.
+   * One remembered transaction, as read or restored: its time and id hash, and per label-keeping entity the state
+   * object it was recorded in, or null. Holding the state itself spares a map lookup per label; if that state has
+   * been evicted since, the event is gone with it and the label is rightly applied to nothing that matters.
    */
-  record Entry(long time, int txHash, String[] keys, EntityState[] states) {}
+  record Entry(long time, int txHash, EntityState[] states) {}
 
   /** Entries per page, as a power of two: 4,096. */
   static final int PAGE_BITS = 12;
@@ -59,7 +60,6 @@ final class LabelIndex {
     final String[] ids;
     /** Per entry, two longs: the event time, then the id's mixed hash (high half) and the id hash (low half). */
     final long[] rows;
-    final String[] keys;
     final EntityState[] states;
     /** Per entry and group, the serial of its state (see DeferredLabels), read without loading the state. */
     final int[] serials;
@@ -67,14 +67,12 @@ final class LabelIndex {
     Page(int entries, int groups) {
       ids = new String[entries];
       rows = new long[2 * entries];
-      keys = new String[entries * groups];
       states = new EntityState[entries * groups];
       serials = new int[entries * groups];
     }
   }
 
   private final int groups;
-  private final int[] keyIndex;
   private final int[] groupIndex;
   private final long retention;
   private final long maxEntries;
@@ -90,23 +88,21 @@ final class LabelIndex {
   private long evicted;
 
   /**
-   * @param keyIndex per label-keeping group, the index of its key in the pipeline's key array
    * @param groupIndex per label-keeping group, its index in the pipeline's group array
    */
-  LabelIndex(int[] keyIndex, int[] groupIndex, long retention, long maxEntries) {
-    this(keyIndex, groupIndex, retention, maxEntries, PAGE_BITS, 0);
+  LabelIndex(int[] groupIndex, long retention, long maxEntries) {
+    this(groupIndex, retention, maxEntries, PAGE_BITS, 0);
   }
 
   /** For tests: small pages, and a first sequence number near a wrap of the table's low 31 bits. */
-  LabelIndex(int[] keyIndex, int[] groupIndex, long retention, long maxEntries, int pageBits, long firstSeq) {
+  LabelIndex(int[] groupIndex, long retention, long maxEntries, int pageBits, long firstSeq) {
     if (pageBits < 0 || pageBits > 20) {
       throw new IllegalArgumentException("pageBits must be in [0, 20], but was " + pageBits);
     }
     if (firstSeq < 0) {
       throw new IllegalArgumentException("firstSeq must be >= 0, but was " + firstSeq);
     }
-    this.groups = keyIndex.length;
-    this.keyIndex = keyIndex.clone();
+    this.groups = groupIndex.length;
     this.groupIndex = groupIndex.clone();
     this.retention = retention;
     this.maxEntries = maxEntries;
@@ -130,11 +126,11 @@ final class LabelIndex {
   }
 
   /**
-   * Remembers a transaction: its keys and recorded states are read from the pipeline's per-transaction arrays.
+   * Remembers a transaction: its recorded states are read from the pipeline's per-transaction array.
    *
    * @return the entry's sequence number, a hint for {@link #get(String, long, long[], EntityState[], int[])}
    */
-  synchronized long put(String id, long time, int txHash, String[] allKeys, EntityState[] recorded, long watermark) {
+  synchronized long put(String id, long time, int txHash, EntityState[] recorded, long watermark) {
     long seq = seqFor(id);
     Page p = page(seq);
     int o = (int) seq & pageMask;
@@ -142,7 +138,6 @@ final class LabelIndex {
     p.rows[2 * o + 1] = (p.rows[2 * o + 1] & HIGH) | (txHash & LOW);
     for (int j = 0; j < groups; j++) {
       EntityState s = recorded[groupIndex[j]];
-      p.keys[o * groups + j] = allKeys[keyIndex[j]];
       p.states[o * groups + j] = s;
       p.serials[o * groups + j] = s == null ? 0 : s.serial;
     }
@@ -167,7 +162,6 @@ final class LabelIndex {
     p.rows[2 * o] = e.time();
     p.rows[2 * o + 1] = (p.rows[2 * o + 1] & HIGH) | (e.txHash() & LOW);
     for (int j = 0; j < groups; j++) {
-      p.keys[o * groups + j] = j < e.keys().length ? e.keys()[j] : null;
       EntityState s = e.states() != null && j < e.states().length ? e.states()[j] : null;
       p.states[o * groups + j] = s;
       p.serials[o * groups + j] = s == null ? 0 : s.serial;
@@ -317,7 +311,6 @@ final class LabelIndex {
     counts[s]--;
     p.ids[o] = null;
     for (int j = 0; j < groups; j++) {
-      p.keys[o * groups + j] = null;
       p.states[o * groups + j] = null;
     }
     first++;
@@ -360,19 +353,17 @@ final class LabelIndex {
   private void move(Page src, Page dst, int from, int to) {
     System.arraycopy(src.ids, from, dst.ids, from, to - from);
     System.arraycopy(src.rows, 2 * from, dst.rows, 2 * from, 2 * (to - from));
-    System.arraycopy(src.keys, from * groups, dst.keys, from * groups, (to - from) * groups);
     System.arraycopy(src.states, from * groups, dst.states, from * groups, (to - from) * groups);
     System.arraycopy(src.serials, from * groups, dst.serials, from * groups, (to - from) * groups);
     Arrays.fill(src.ids, from, to, null);
-    Arrays.fill(src.keys, from * groups, to * groups, null);
     Arrays.fill(src.states, from * groups, to * groups, null);
   }
 
-  /** The entry of {@code id} without its keys (what feedback needs), or {@code null}. */
+  /** The entry of {@code id}, or {@code null}. */
   Entry get(String id) {
     long[] row = new long[2];
     EntityState[] s = new EntityState[groups];
-    return get(id, -1, row, s, new int[groups]) ? new Entry(row[0], (int) row[1], null, s) : null;
+    return get(id, -1, row, s, new int[groups]) ? new Entry(row[0], (int) row[1], s) : null;
   }
 
   /**
@@ -423,11 +414,9 @@ final class LabelIndex {
     for (long seq = first; seq < first + size; seq++) {
       Page p = page(seq);
       int o = (int) seq & pageMask;
-      String[] k = new String[groups];
       EntityState[] s = new EntityState[groups];
-      System.arraycopy(p.keys, o * groups, k, 0, groups);
       System.arraycopy(p.states, o * groups, s, 0, groups);
-      Entry e = new Entry(p.rows[2 * o], (int) p.rows[2 * o + 1], k, s);
+      Entry e = new Entry(p.rows[2 * o], (int) p.rows[2 * o + 1], s);
       list.add(new AbstractMap.SimpleImmutableEntry<>(p.ids[o], e));
     }
     return list;
@@ -447,7 +436,7 @@ final class LabelIndex {
   /** Approximate heap bytes held (the ids' strings aside). */
   synchronized long bytes() {
     long b = 16 + 4L * pages.length;
-    long perPage = 16 + 5 * 16 + ((4L + 16 + 12L * groups) << pageBits);
+    long perPage = 16 + 4 * 16 + ((4L + 16 + 8L * groups) << pageBits);
     for (Page p : pages) {
       b += p == null ? 0 : perPage;
     }

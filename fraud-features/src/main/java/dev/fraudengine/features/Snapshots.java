@@ -18,6 +18,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.AbstractMap;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.CRC32C;
@@ -127,12 +128,14 @@ final class Snapshots {
     out.writeLong(p.watermarkCell().get());
     EntityGroup[] groups = p.groups();
     out.writeInt(groups.length);
+    List<List<Map.Entry<String, EntityState>>> written = new ArrayList<>(groups.length);
     for (EntityGroup g : groups) {
       out.writeUTF(g.entity.name());
       out.writeInt(g.otherColumns());
       out.writeBoolean(g.labels);
       out.writeBoolean(g.geo());
       List<Map.Entry<String, EntityState>> entries = g.map.entries();
+      written.add(entries);
       out.writeInt(entries.size());
       for (Map.Entry<String, EntityState> e : entries) {
         out.writeUTF(e.getKey());
@@ -144,14 +147,27 @@ final class Snapshots {
     }
     LabelIndex index = p.index();
     List<Map.Entry<String, LabelIndex.Entry>> indexed = index == null ? List.of() : index.entries();
+    // The index keeps states, not keys: a state's key is the one its map holds it under (none if it has been
+    // evicted since, as its events have).
+    int[] labelGroups = p.labelGroups();
+    List<Map<EntityState, String>> keyOf = new ArrayList<>(labelGroups.length);
+    for (int g : labelGroups) {
+      Map<EntityState, String> m = new IdentityHashMap<>();
+      for (Map.Entry<String, EntityState> e : written.get(g)) {
+        m.put(e.getValue(), e.getKey());
+      }
+      keyOf.add(m);
+    }
     out.writeInt(indexed.size());
     for (Map.Entry<String, LabelIndex.Entry> e : indexed) {
       out.writeUTF(e.getKey());
       LabelIndex.Entry x = e.getValue();
       out.writeLong(x.time());
       out.writeInt(x.txHash());
-      out.writeInt(x.keys().length);
-      for (String k : x.keys()) {
+      out.writeInt(x.states().length);
+      for (int j = 0; j < x.states().length; j++) {
+        EntityState state = x.states()[j];
+        String k = state == null ? null : keyOf.get(j).get(state);
         out.writeBoolean(k != null);
         if (k != null) {
           out.writeUTF(k);
@@ -243,7 +259,10 @@ final class Snapshots {
   }
 
   private record Restored(long watermark, List<List<Map.Entry<String, EntityState>>> groups,
-      List<Map.Entry<String, LabelIndex.Entry>> index) {}
+      List<Map.Entry<String, Indexed>> index) {}
+
+  /** A label index entry as a snapshot holds it: per label-keeping group, the key of its state, or null. */
+  private record Indexed(long time, int txHash, String[] keys) {}
 
   private static Restored readBody(OnlineFeaturePipeline p, Path file, DataInputStream in) throws IOException {
     int magic = in.readInt();
@@ -293,7 +312,7 @@ final class Snapshots {
       states.add(list);
     }
     int indexed = count(file, in.readInt());
-    List<Map.Entry<String, LabelIndex.Entry>> index = new ArrayList<>(Math.min(indexed, 1 << 20));
+    List<Map.Entry<String, Indexed>> index = new ArrayList<>(Math.min(indexed, 1 << 20));
     for (int i = 0; i < indexed; i++) {
       String id = in.readUTF();
       long time = in.readLong();
@@ -303,7 +322,7 @@ final class Snapshots {
       for (int j = 0; j < keys; j++) {
         k[j] = in.readBoolean() ? in.readUTF() : null;
       }
-      index.add(new AbstractMap.SimpleImmutableEntry<>(id, new LabelIndex.Entry(time, hash, k, null)));
+      index.add(new AbstractMap.SimpleImmutableEntry<>(id, new Indexed(time, hash, k)));
     }
     if (in.readInt() != END_MAGIC) {
       throw corrupt(file, "end marker missing");
@@ -370,14 +389,14 @@ final class Snapshots {
     if (p.index() != null) {
       int[] labelGroups = p.labelGroups();
       List<Map.Entry<String, LabelIndex.Entry>> resolved = new ArrayList<>(r.index().size());
-      for (Map.Entry<String, LabelIndex.Entry> e : r.index()) {
-        LabelIndex.Entry x = e.getValue();
+      for (Map.Entry<String, Indexed> e : r.index()) {
+        Indexed x = e.getValue();
         EntityState[] states = new EntityState[x.keys().length];
         for (int j = 0; j < states.length && j < labelGroups.length; j++) {
           states[j] = x.keys()[j] == null ? null : groups[labelGroups[j]].peek(x.keys()[j]);
         }
         resolved.add(new AbstractMap.SimpleImmutableEntry<>(e.getKey(),
-            new LabelIndex.Entry(x.time(), x.txHash(), x.keys(), states)));
+            new LabelIndex.Entry(x.time(), x.txHash(), states)));
       }
       p.index().clear();
       p.index().putAll(resolved);

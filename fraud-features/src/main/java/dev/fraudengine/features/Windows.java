@@ -24,8 +24,10 @@ package dev.fraudengine.features;
  * labels known at that time. Distinct keys: a window of more than 32 events keeps a multiset of its keys
  * (IntCounts); a smaller one is scanned, without allocating.
  *
- * Layout: per slot, two ints of bounds then optional ints (inexact-amount count, fraud count, min/max validity)
- * in EntityState.win, and optional longs (sum, 128-bit sum of squares, min, max) in EntityState.acc. Stateless
+ * Layout, all in one int array, EntityState.win (one object, one header and a few cache lines to load per entity):
+ * per slot two ints of bounds (the first 2 * slots ints), then per slot optional ints (inexact-amount count, fraud
+ * count, min/max validity), then per slot optional longs (sum, 128-bit sum of squares, min, max), each a pair of
+ * ints (high half first). Stateless
  * and thread-safe itself; every method is called under the EntityState's lock.
  */
 final class Windows {
@@ -48,8 +50,8 @@ final class Windows {
   private final int[] sqAt;
   private final int[] minAt;
   private final int[] maxAt;
-  private final int ints;
-  private final int longs;
+  /** The length of EntityState.win: the ints, then two per long. */
+  private final int length;
   private final int[][] setsOf;
   private final int[] setColumn;
 
@@ -85,8 +87,14 @@ final class Windows {
       minAt[k] = (need & NEED_MIN_MAX) != 0 ? l++ : -1;
       maxAt[k] = (need & NEED_MIN_MAX) != 0 ? l++ : -1;
     }
-    this.ints = i;
-    this.longs = l;
+    // long number n is the int pair at i + 2 n
+    for (int k = 0; k < slots; k++) {
+      sumAt[k] = sumAt[k] < 0 ? -1 : i + 2 * sumAt[k];
+      sqAt[k] = sqAt[k] < 0 ? -1 : i + 2 * sqAt[k];
+      minAt[k] = minAt[k] < 0 ? -1 : i + 2 * minAt[k];
+      maxAt[k] = maxAt[k] < 0 ? -1 : i + 2 * maxAt[k];
+    }
+    this.length = i + 2 * l;
     this.setColumn = setColumn.clone();
     setsOf = new int[slots][];
     for (int k = 0; k < slots; k++) {
@@ -108,16 +116,32 @@ final class Windows {
     return slots;
   }
 
+  /** The long stored as two ints at {@code i} (high half first). */
+  private static long get(int[] win, int i) {
+    return (long) win[i] << 32 | win[i + 1] & 0xFFFF_FFFFL;
+  }
+
+  private static void set(int[] win, int i, long v) {
+    win[i] = (int) (v >>> 32);
+    win[i + 1] = (int) v;
+  }
+
+  private static double getDouble(int[] win, int i) {
+    return Double.longBitsToDouble(get(win, i));
+  }
+
+  private static void setDouble(int[] win, int i, double v) {
+    set(win, i, Double.doubleToRawLongBits(v));
+  }
+
   private void ensure(EntityState s) {
     if (s.win == null) {
-      int[] win = new int[ints];
+      int[] win = new int[length];
       for (int k = 0; k < slots; k++) {
         win[2 * k] = s.head;
         win[2 * k + 1] = s.head;
       }
       s.win = win;
-      s.acc = longs == 0 ? null : new long[longs];
-      s.sets = setColumn.length == 0 ? null : new IntCounts[setColumn.length];
     }
   }
 
@@ -157,7 +181,8 @@ final class Windows {
       int hi = win[h];
       for (int j : setsOf[k]) {
         int n = hi - lo;
-        if (s.sets[j] == null && n > SET_ABOVE) {
+        IntCounts[] sets = s.sets;
+        if ((sets == null || sets[j] == null) && n > SET_ABOVE) {
           IntCounts c = new IntCounts(n);
           int[] keys = s.others[setColumn[j]];
           for (int i = lo; i < hi; i++) {
@@ -165,9 +190,14 @@ final class Windows {
               c.add(keys[i]);
             }
           }
-          s.sets[j] = c;
-        } else if (s.sets[j] != null && n < SET_BELOW) {
-          s.sets[j] = null;
+          if (sets == null) {
+            // allocated with the first busy window: most entities never have one
+            sets = new IntCounts[setColumn.length];
+            s.sets = sets;
+          }
+          sets[j] = c;
+        } else if (sets != null && sets[j] != null && n < SET_BELOW) {
+          sets[j] = null;
         }
       }
     }
@@ -180,15 +210,15 @@ final class Windows {
       if (u == EntityState.NOT_UNITS) {
         s.win[badAt[k]]++;
       } else {
-        long[] acc = s.acc;
-        acc[sumAt[k]] += u;
+        int[] win = s.win;
+        set(win, sumAt[k], get(win, sumAt[k]) + u);
         int q = sqAt[k];
         if (q >= 0) {
-          long lo = acc[q + 1];
+          long lo = get(win, q + 2);
           long p = u * u;
           long sum = lo + p;
-          acc[q] += Math.multiplyHigh(u, u) + (Long.compareUnsigned(sum, lo) < 0 ? 1 : 0);
-          acc[q + 1] = sum;
+          set(win, q, get(win, q) + Math.multiplyHigh(u, u) + (Long.compareUnsigned(sum, lo) < 0 ? 1 : 0));
+          set(win, q + 2, sum);
         }
       }
     }
@@ -197,22 +227,26 @@ final class Windows {
     }
     if (validAt[k] >= 0) {
       int[] win = s.win;
-      long[] acc = s.acc;
       double a = s.amount(i);
       if (win[2 * k] == win[2 * k + 1]) {
-        acc[minAt[k]] = Double.doubleToRawLongBits(a);
-        acc[maxAt[k]] = Double.doubleToRawLongBits(a);
+        setDouble(win, minAt[k], a);
+        setDouble(win, maxAt[k], a);
         win[validAt[k]] = 1;
       } else if (win[validAt[k]] != 0) {
-        acc[minAt[k]] = Double.doubleToRawLongBits(Math.min(Double.longBitsToDouble(acc[minAt[k]]), a));
-        acc[maxAt[k]] = Double.doubleToRawLongBits(Math.max(Double.longBitsToDouble(acc[maxAt[k]]), a));
+        setDouble(win, minAt[k], Math.min(getDouble(win, minAt[k]), a));
+        setDouble(win, maxAt[k], Math.max(getDouble(win, maxAt[k]), a));
       }
     }
-    for (int j : setsOf[k]) {
-      IntCounts c = s.sets[j];
-      int key = s.others[setColumn[j]][i];
-      if (c != null && key != 0) {
-        c.add(key);
+    IntCounts[] sets = s.sets;
+    if (sets != null) {
+      for (int j : setsOf[k]) {
+        IntCounts c = sets[j];
+        if (c != null) {
+          int key = s.others[setColumn[j]][i];
+          if (key != 0) {
+            c.add(key);
+          }
+        }
       }
     }
   }
@@ -223,14 +257,14 @@ final class Windows {
       if (u == EntityState.NOT_UNITS) {
         s.win[badAt[k]]--;
       } else {
-        long[] acc = s.acc;
-        acc[sumAt[k]] -= u;
+        int[] win = s.win;
+        set(win, sumAt[k], get(win, sumAt[k]) - u);
         int q = sqAt[k];
         if (q >= 0) {
-          long lo = acc[q + 1];
+          long lo = get(win, q + 2);
           long p = u * u;
-          acc[q] -= Math.multiplyHigh(u, u) + (Long.compareUnsigned(lo, p) < 0 ? 1 : 0);
-          acc[q + 1] = lo - p;
+          set(win, q, get(win, q) - Math.multiplyHigh(u, u) - (Long.compareUnsigned(lo, p) < 0 ? 1 : 0));
+          set(win, q + 2, lo - p);
         }
       }
     }
@@ -240,15 +274,20 @@ final class Windows {
     if (validAt[k] >= 0 && s.win[validAt[k]] != 0) {
       // The leaving amount may be the one the extreme came from: recompute lazily (a tie or a NaN included).
       double a = s.amount(i);
-      if (!(a > Double.longBitsToDouble(s.acc[minAt[k]])) || !(a < Double.longBitsToDouble(s.acc[maxAt[k]]))) {
+      if (!(a > getDouble(s.win, minAt[k])) || !(a < getDouble(s.win, maxAt[k]))) {
         s.win[validAt[k]] = 0;
       }
     }
-    for (int j : setsOf[k]) {
-      IntCounts c = s.sets[j];
-      int key = s.others[setColumn[j]][i];
-      if (c != null && key != 0) {
-        c.remove(key);
+    IntCounts[] sets = s.sets;
+    if (sets != null) {
+      for (int j : setsOf[k]) {
+        IntCounts c = sets[j];
+        if (c != null) {
+          int key = s.others[setColumn[j]][i];
+          if (key != 0) {
+            c.remove(key);
+          }
+        }
       }
     }
   }
@@ -332,7 +371,7 @@ final class Windows {
     int lo = s.win[2 * k];
     int hi = s.win[2 * k + 1];
     if (s.win[badAt[k]] == 0) {
-      return s.acc[sumAt[k]] / EntityState.SCALE;
+      return get(s.win, sumAt[k]) / EntityState.SCALE;
     }
     double sum = 0;
     for (int i = lo; i < hi; i++) {
@@ -346,8 +385,8 @@ final class Windows {
     int lo = s.win[2 * k];
     int hi = s.win[2 * k + 1];
     if (s.win[badAt[k]] == 0) {
-      long h = s.acc[sqAt[k]];
-      long l = s.acc[sqAt[k] + 1];
+      long h = get(s.win, sqAt[k]);
+      long l = get(s.win, sqAt[k] + 2);
       double low = l >= 0 ? (double) l : ((l >>> 1) | (l & 1)) * 2.0;
       return (h == 0 ? low : h * TWO_64 + low) / SCALE_SQUARED;
     }
@@ -361,12 +400,12 @@ final class Windows {
 
   /** The smallest amount in slot {@code k}, or +infinity if it is empty. */
   double min(EntityState s, int k) {
-    return extremes(s, k) ? Double.longBitsToDouble(s.acc[minAt[k]]) : Double.POSITIVE_INFINITY;
+    return extremes(s, k) ? getDouble(s.win, minAt[k]) : Double.POSITIVE_INFINITY;
   }
 
   /** The largest amount in slot {@code k}, or -infinity if it is empty. */
   double max(EntityState s, int k) {
-    return extremes(s, k) ? Double.longBitsToDouble(s.acc[maxAt[k]]) : Double.NEGATIVE_INFINITY;
+    return extremes(s, k) ? getDouble(s.win, maxAt[k]) : Double.NEGATIVE_INFINITY;
   }
 
   private boolean extremes(EntityState s, int k) {
@@ -383,8 +422,8 @@ final class Windows {
         min = Math.min(min, a);
         max = Math.max(max, a);
       }
-      s.acc[minAt[k]] = Double.doubleToRawLongBits(min);
-      s.acc[maxAt[k]] = Double.doubleToRawLongBits(max);
+      setDouble(s.win, minAt[k], min);
+      setDouble(s.win, maxAt[k], max);
       s.win[validAt[k]] = 1;
     }
     return true;
@@ -413,14 +452,53 @@ final class Windows {
     int[] keys = s.others[setColumn[j]];
     int lo = s.win[2 * k];
     int hi = s.win[2 * k + 1];
-    int count = current != 0 && indexOf(keys, lo, hi, current) < 0 ? 1 : 0;
+    // A key is new unless an earlier one equals it. One bit per key's hash, of the keys seen so far: a key whose bit
+    // is clear cannot equal any of them, and only a key whose bit is set is looked for among them (a window of at
+    // most SET_ABOVE keys in 64 bits: most of the quadratic scan is skipped, the count is the same).
+    long seen = 0;
+    int count = 0;
     for (int i = lo; i < hi; i++) {
       int key = keys[i];
-      if (key != 0 && indexOf(keys, lo, i, key) < 0) {
-        count++;
+      if (key != 0) {
+        long bit = bit(key);
+        if ((seen & bit) == 0 || indexOf(keys, lo, i, key) < 0) {
+          count++;
+        }
+        seen |= bit;
       }
     }
+    if (current != 0 && ((seen & bit(current)) == 0 || indexOf(keys, lo, hi, current) < 0)) {
+      count++;
+    }
     return count;
+  }
+
+  /** A key's bit in a 64-bit set of hashed keys. */
+  private static long bit(int key) {
+    return 1L << ((key * 0x9E3779B9) >>> 26);
+  }
+
+  /**
+   * Reads, without the lock, the cell of each of a state's distinct-key multisets that the transaction's own key
+   * hashes to ({@code keyHashes}, in the pipeline's key order; {@code otherIndex}: per other-key column, its index
+   * there), and returns what it read: a racy read that only warms the caches before the state is locked (see
+   * OnlineFeaturePipeline.process). Nothing is written.
+   */
+  int touchSets(EntityState s, int[] keyHashes, int[] otherIndex) {
+    IntCounts[] sets = s.sets;
+    if (sets == null) {
+      return 0;
+    }
+    int x = 0;
+    for (int j = 0; j < sets.length && j < setColumn.length; j++) {
+      IntCounts c = sets[j];
+      int column = setColumn[j];
+      int key = column < otherIndex.length ? keyHashes[otherIndex[column]] : 0;
+      if (c != null && key != 0) {
+        x += c.touch(key);
+      }
+    }
+    return x;
   }
 
   /** Whether set {@code j}'s window holds the non-zero key {@code key}. */

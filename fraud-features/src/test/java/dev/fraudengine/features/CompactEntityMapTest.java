@@ -217,6 +217,30 @@ class CompactEntityMapTest {
   }
 
   @Test
+  void hintAndPrefetch_findTheStateAGetReturns_andChangeNothing() {
+    CompactEntityMap m = new CompactEntityMap(1_000, 60_000, () -> clock[0], evictions,
+        () -> new EntityState(false, 0, false, 1), 42L);
+    Map<String, EntityState> states = new HashMap<>();
+    for (int i = 0; i < 300; i++) {
+      states.put("card-" + i, m.get("card-" + i));
+    }
+    long size = m.size();
+    for (int i = 0; i < 300; i++) {
+      String key = "card-" + i;
+      long hint = m.hint(key);
+      assertThat(hint).isEqualTo(CompactEntityMap.fingerprint(key, 42L)).isNotZero();
+      m.prefetch(hint);
+      assertThat(m.prefetchState(hint)).isSameAs(states.get(key));
+      assertThat(m.get(key, hint)).isSameAs(states.get(key));
+    }
+    long absent = m.hint("card-absent");
+    m.prefetch(absent);
+    assertThat(m.prefetchState(absent)).isNull();
+    assertThat(m.size()).isEqualTo(size);
+    assertThat(evictions.sum()).isZero();
+  }
+
+  @Test
   void fingerprint_similarKeys_doNotCollide_andDependOnTheSeed() {
     Set<Long> seen = new HashSet<>();
     for (int i = 0; i < 1_000_000; i++) {

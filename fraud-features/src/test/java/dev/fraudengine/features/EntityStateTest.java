@@ -64,26 +64,176 @@ class EntityStateTest {
   @Test
   void touch_racyOrOddViews_neverThrowsNorChangesTheState() {
     EntityState s = new EntityState(true, 2, true, 4);
-    s.touch();
+    s.touch(2);
     Windows w = new Windows(new long[] {DAY}, new long[] {0}, new byte[] {Windows.NEED_SUM}, new int[0], new int[0]);
     for (int i = 0; i < 20; i++) {
       s.record(i * 1000L, 1 + i, i, new int[] {7, 8}, new int[] {0, 1}, 45, 3, DAY, 10_000, w);
       w.moveTo(s, i * 1000L);
     }
-    int before = s.touch();
+    int before = s.touch(2);
     long bytes = s.bytes();
     // what a reader without the lock may see while a writer swaps arrays or moves bounds
     s.size += 1_000;
     s.win[0] = -5;
     s.win[1] = 1 << 20;
-    assertThat(s.touch()).isNotNull();
+    assertThat(s.touch(2)).isNotNull();
     s.size -= 1_000;
     s.win[0] = 0;
     s.win[1] = s.end();
     s.head = -s.size - 3;
-    assertThat(s.touch()).isNotNull();
+    assertThat(s.touch(2)).isNotNull();
     s.head = 0;
-    assertThat(s.touch()).isEqualTo(before);
+    assertThat(s.touch(2)).isEqualTo(before);
     assertThat(s.bytes()).isEqualTo(bytes);
+  }
+  @Test
+  void touchSets_busyWindowOnly_readsTheKeysCellAndChangesNothing() {
+    // one 1-day slot counting distinct keys of other-key column 0 (the pipeline's key 1)
+    Windows w = new Windows(new long[] {DAY}, new long[] {0}, new byte[] {0}, new int[] {0}, new int[] {0});
+    int[] otherIndex = {1};
+    EntityState s = new EntityState(false, 1, false, 4);
+    for (int i = 0; i < 20; i++) {
+      w.moveTo(s, i * 1000L);
+      s.record(i * 1000L, 1, 0, new int[] {99, 100 + i}, otherIndex, Double.NaN, Double.NaN, DAY, 10_000, w);
+    }
+    w.moveTo(s, 20_000L);
+    assertThat(s.sets).as("no multiset below 33 events in the window").isNull();
+    assertThat(w.touchSets(s, new int[] {99, 105}, otherIndex)).isZero();
+    for (int i = 20; i < 40; i++) {
+      w.moveTo(s, i * 1000L);
+      s.record(i * 1000L, 1, 0, new int[] {99, 100 + i}, otherIndex, Double.NaN, Double.NaN, DAY, 10_000, w);
+    }
+    w.moveTo(s, 40_000L);
+    assertThat(s.sets).isNotNull();
+    assertThat(w.distinct(s, 0, 0, 0)).isEqualTo(40);
+    // a lone key in an empty table reads its own cell; an absent one an empty cell or another key
+    IntCounts one = new IntCounts(1);
+    one.add(12_345);
+    assertThat(one.touch(12_345)).isEqualTo(12_345);
+    assertThat(new IntCounts(1).touch(12_345)).isZero();
+    int read = w.touchSets(s, new int[] {99, 105}, otherIndex);
+    assertThat(read).isNotZero();
+    assertThat(w.touchSets(s, new int[] {99, 0}, otherIndex)).as("no key, nothing read").isZero();
+    assertThat(w.distinct(s, 0, 0, 0)).isEqualTo(40);
+    assertThat(w.contains(s, 0, 0, 105)).isTrue();
+    assertThat(w.contains(s, 0, 0, 12_345)).isFalse();
+  }
+  @Test
+  void windows_longAggregatesInTheIntArray_exactForHugeAndNegativeAmounts() {
+    // sum, 128-bit sum of squares and min/max are pairs of ints in EntityState.win: check them where the halves
+    // carry (squares above 2^64 units^2, negative sums, borrows when events leave) against exact arithmetic
+    byte needs = Windows.NEED_SUM | Windows.NEED_SQUARES | Windows.NEED_MIN_MAX;
+    Windows w = new Windows(new long[] {10_000}, new long[] {0}, new byte[] {needs}, new int[0], new int[0]);
+    EntityState s = new EntityState(false, 0, false, 4);
+    double[] amounts = {99_999_999.9999, -0.0001, 12.34, -99_999_999.9999, 0.0001, 77_777_777.7777, -5.5, 1e8 - 1,
+        42, -3_000_000.0001, 99_999_999.9999, 0.5};
+    for (int i = 0; i < amounts.length; i++) {
+      long t = i * 1_000L;
+      w.moveTo(s, t);
+      s.record(t, amounts[i], 0, new int[0], new int[0], Double.NaN, Double.NaN, 1_000_000, 10_000, w);
+      w.moveTo(s, t);
+      // the slot covers (t - 10 s, t]: the last ten amounts at most
+      int from = Math.max(0, i - 9);
+      java.math.BigDecimal sum = java.math.BigDecimal.ZERO;
+      java.math.BigDecimal squares = java.math.BigDecimal.ZERO;
+      double min = Double.POSITIVE_INFINITY;
+      double max = Double.NEGATIVE_INFINITY;
+      for (int j = from; j <= i; j++) {
+        java.math.BigDecimal a = new java.math.BigDecimal(Double.toString(amounts[j]));
+        sum = sum.add(a);
+        squares = squares.add(a.multiply(a));
+        min = Math.min(min, amounts[j]);
+        max = Math.max(max, amounts[j]);
+      }
+      assertThat(w.count(s, 0)).as("event %d", i).isEqualTo(i - from + 1);
+      assertThat(w.sum(s, 0)).as("event %d", i).isEqualTo(sum.doubleValue());
+      assertThat(w.squares(s, 0)).as("event %d", i)
+          .isCloseTo(squares.doubleValue(), org.assertj.core.data.Percentage.withPercentage(1e-12));
+      assertThat(w.min(s, 0)).as("event %d", i).isEqualTo(min);
+      assertThat(w.max(s, 0)).as("event %d", i).isEqualTo(max);
+    }
+  }
+  @Test
+  void distinct_smallWindows_countLikeASet_evenWhenKeysShareABit() {
+    long seed = System.nanoTime();
+    System.out.println("EntityStateTest distinct seed " + seed);
+    java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
+    // keys in few bit positions of the 64-bit filter: many equal bits, some equal keys, some zeros (no key)
+    int[] pool = new int[12];
+    for (int p = 0; p < pool.length; p++) {
+      pool[p] = p == 0 ? 0 : r.nextInt();
+    }
+    Windows w = new Windows(new long[] {1_000_000}, new long[] {0}, new byte[] {0}, new int[] {0}, new int[] {0});
+    for (int run = 0; run < 200; run++) {
+      EntityState s = new EntityState(false, 1, false, 4);
+      int n = r.nextInt(33);
+      java.util.Set<Integer> keys = new java.util.HashSet<>();
+      for (int i = 0; i < n; i++) {
+        int key = r.nextInt(3) == 0 ? pool[r.nextInt(pool.length)] : r.nextInt(4) == 0 ? 0 : r.nextInt(50);
+        w.moveTo(s, i);
+        s.record(i, 1, 0, new int[] {1, key}, new int[] {1}, Double.NaN, Double.NaN, 1_000_000, 10_000, w);
+        if (key != 0) {
+          keys.add(key);
+        }
+      }
+      w.moveTo(s, n);
+      assertThat(s.sets).isNull();
+      int current = r.nextBoolean() ? pool[r.nextInt(pool.length)] : r.nextInt(60);
+      java.util.Set<Integer> with = new java.util.HashSet<>(keys);
+      if (current != 0) {
+        with.add(current);
+      }
+      assertThat(w.distinct(s, 0, 0, 0)).as("seed %d, run %d", seed, run).isEqualTo(keys.size());
+      assertThat(w.distinct(s, 0, 0, current)).as("seed %d, run %d", seed, run).isEqualTo(with.size());
+    }
+  }
+  @Test
+  void record_steadySlidingWindow_compactsInPlace_keepingTheSameArrays() {
+    EntityState s = new EntityState(true, 2, true, 4);
+    Windows w = new Windows(new long[] {DAY}, new long[] {0}, new byte[] {Windows.NEED_SUM}, new int[0], new int[0]);
+    int[] times = null;
+    long[] labelTimes = null;
+    int[][] others = null;
+    float[] lats = null;
+    for (int i = 0; i < 200; i++) {
+      long t = i * 1000L;
+      w.moveTo(s, t);
+      // retention 4.5 s: five events kept, the oldest dropped as each new one comes
+      s.record(t, 1 + i, i, new int[] {7, 100 + i, 200 + i}, new int[] {1, 2}, 45, 3, 4_500, 10_000, w);
+      if (i == 50) {
+        times = s.itime;
+        labelTimes = s.labelTime;
+        others = new int[][] {s.others[0], s.others[1]};
+        lats = s.lat;
+      }
+      if (i > 50) {
+        assertThat(s.itime).as("event %d", i).isSameAs(times);
+        assertThat(s.labelTime).isSameAs(labelTimes);
+        assertThat(s.others[0]).isSameAs(others[0]);
+        assertThat(s.others[1]).isSameAs(others[1]);
+        assertThat(s.lat).isSameAs(lats);
+      }
+      assertThat(s.size).isEqualTo(Math.min(i + 1, 5));
+      for (int e = 0; e < s.size; e++) {
+        int j = i - s.size + 1 + e;
+        int at = s.head + e;
+        assertThat(s.time(at)).as("event %d at %d", i, e).isEqualTo(j * 1000L);
+        assertThat(s.amount(at)).isEqualTo(1 + j);
+        assertThat(s.txHash[at]).isEqualTo(j);
+        assertThat(s.others[0][at]).isEqualTo(100 + j);
+        assertThat(s.others[1][at]).isEqualTo(200 + j);
+      }
+      w.moveTo(s, t);
+      assertThat(w.sum(s, 0)).as("event %d", i).isEqualTo(sumOfOnePlus(i - Math.min(i + 1, 5) + 1, i));
+    }
+  }
+
+  /** The sum of 1 + j for j in [from, to]. */
+  private static double sumOfOnePlus(int from, int to) {
+    double sum = 0;
+    for (int j = from; j <= to; j++) {
+      sum += 1 + j;
+    }
+    return sum;
   }
 }

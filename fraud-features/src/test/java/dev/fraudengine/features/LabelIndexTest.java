@@ -20,6 +20,12 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(120)
 class LabelIndexTest {
   private static final EntityState STATE = new EntityState(true, 0, false, 1);
+  /** Per key of the tests, its own state: an entry's state tells which key it was put with. */
+  private static final Map<String, EntityState> STATES = new HashMap<>();
+
+  private static synchronized EntityState stateOf(String key) {
+    return key.equals("k") ? STATE : STATES.computeIfAbsent(key, k -> new EntityState(true, 0, false, 1));
+  }
 
   /** The index's contract, as the LinkedHashMap it replaced kept it. */
   private static final class Reference {
@@ -53,7 +59,7 @@ class LabelIndexTest {
   }
 
   private static long put(LabelIndex index, String id, long time, int hash, String key, long watermark) {
-    return index.put(id, time, hash, new String[] {"card", key}, new EntityState[] {STATE}, watermark);
+    return index.put(id, time, hash, new EntityState[] {stateOf(key)}, watermark);
   }
 
   /**
@@ -66,9 +72,10 @@ class LabelIndexTest {
       LongFunction<String> ids) {
     System.out.println("LabelIndexTest seed " + seed);
     SplittableRandom r = new SplittableRandom(seed);
-    LabelIndex index = new LabelIndex(new int[] {1}, new int[] {0}, retention, max, pageBits, firstSeq);
+    LabelIndex index = new LabelIndex(new int[] {0}, retention, max, pageBits, firstSeq);
     Reference ref = new Reference();
     Map<String, Long> seqs = new HashMap<>();
+    Map<String, EntityState> stateFor = new HashMap<>();
     long[] row = new long[2];
     EntityState[] states = new EntityState[1];
     int[] serials = new int[1];
@@ -81,7 +88,9 @@ class LabelIndexTest {
       long time = clock - r.nextInt(50);
       String id = ids.apply(r.nextInt(10) == 0 ? r.nextInt(step + 1) : step);
       int hash = r.nextInt();
-      seqs.put(id, put(index, id, time, hash, "k" + step, clock));
+      String key = "k" + step % 64;
+      seqs.put(id, put(index, id, time, hash, key, clock));
+      stateFor.put(id, stateOf(key));
       ref.put(id, time, hash, clock, retention, max);
       String probe = ids.apply(r.nextInt(step + 1));
       LabelIndex.Entry e = index.get(probe);
@@ -90,7 +99,7 @@ class LabelIndexTest {
       if (e != null) {
         assertThat(e.time()).isEqualTo(want[0]);
         assertThat(e.txHash()).isEqualTo((int) want[1]);
-        assertThat(e.states()).containsExactly(STATE);
+        assertThat(e.states()).containsExactly(stateFor.get(probe));
       }
       long[] hints = {seqs.getOrDefault(probe, -1L), firstSeq + r.nextInt(step + 1), -1, Long.MAX_VALUE};
       for (long hint : hints) {
@@ -100,8 +109,8 @@ class LabelIndexTest {
         if (want != null) {
           assertThat(row[0]).isEqualTo(want[0]);
           assertThat((int) row[1]).isEqualTo((int) want[1]);
-          assertThat(states[0]).isSameAs(STATE);
-          assertThat(serials[0]).isEqualTo(STATE.serial);
+          assertThat(states[0]).isSameAs(stateFor.get(probe));
+          assertThat(serials[0]).isEqualTo(stateFor.get(probe).serial);
         }
       }
       assertThat(index.size()).as("seed %d, step %d", seed, step).isEqualTo(ref.entries.size());
@@ -116,11 +125,13 @@ class LabelIndexTest {
     assertThat(entries.stream().map(Map.Entry::getKey).toList()).isEqualTo(order);
     assertThat(entries.stream().map(x -> x.getValue().time()).toList())
         .isEqualTo(ref.entries.values().stream().map(v -> v[0]).toList());
-    LabelIndex copy = new LabelIndex(new int[] {1}, new int[] {0}, retention, max, pageBits, firstSeq);
+    LabelIndex copy = new LabelIndex(new int[] {0}, retention, max, pageBits, firstSeq);
     copy.putAll(entries);
     assertThat(copy.entries().stream().map(Map.Entry::getKey).toList()).isEqualTo(order);
-    assertThat(copy.entries().get(0).getValue().keys()).containsExactly(entries.get(0).getValue().keys());
-    assertThat(entries).allSatisfy(e -> assertThat(e.getValue().keys()).singleElement().asString().startsWith("k"));
+    assertThat(copy.entries())
+        .allSatisfy(e -> assertThat(e.getValue().states()).containsExactly(stateFor.get(e.getKey())));
+    assertThat(entries)
+        .allSatisfy(e -> assertThat(e.getValue().states()).containsExactly(stateFor.get(e.getKey())));
   }
 
   @Test
@@ -156,7 +167,7 @@ class LabelIndexTest {
   void grow_headMidPage_splitsTheSharedPageAndKeepsOrder() {
     int pageBits = 3;
     for (int cut = 0; cut < 1 << pageBits; cut++) {
-      LabelIndex index = new LabelIndex(new int[] {1}, new int[] {0}, 100, Long.MAX_VALUE, pageBits, 0);
+      LabelIndex index = new LabelIndex(new int[] {0}, 100, Long.MAX_VALUE, pageBits, 0);
       for (int i = 0; i < cut; i++) {
         put(index, "old" + i, 0, i, "o", 0);
       }
@@ -174,13 +185,14 @@ class LabelIndexTest {
         }
         assertThat(index.get("old0")).isNull();
       }
-      assertThat(index.entries()).allSatisfy(e -> assertThat(e.getValue().keys()[0]).startsWith("k"));
+      assertThat(index.entries()).allSatisfy(e -> assertThat(e.getValue().states())
+          .containsExactly(stateOf("k" + e.getKey().substring(1))));
     }
   }
 
   @Test
   void put_existingIdAfterGrowth_updatesInPlace() {
-    LabelIndex index = new LabelIndex(new int[] {1}, new int[] {0}, 100, Long.MAX_VALUE, 2, 0);
+    LabelIndex index = new LabelIndex(new int[] {0}, 100, Long.MAX_VALUE, 2, 0);
     put(index, "z", 0, 0, "k", 0);
     put(index, "old", 0, 0, "k", 0);
     for (int i = 0; i < 100; i++) {
@@ -194,7 +206,7 @@ class LabelIndexTest {
 
   @Test
   void clear_afterGrowth_emptiesAndAcceptsNewEntries() {
-    LabelIndex index = new LabelIndex(new int[] {1}, new int[] {0}, 100, Long.MAX_VALUE, 2, 0);
+    LabelIndex index = new LabelIndex(new int[] {0}, 100, Long.MAX_VALUE, 2, 0);
     for (int i = 0; i < 1_000; i++) {
       put(index, "t" + i, 0, i, "k", 0);
     }
@@ -210,9 +222,9 @@ class LabelIndexTest {
 
   @Test
   void constructor_badPageBitsOrSequence_rejected() {
-    assertThatThrownBy(() -> new LabelIndex(new int[0], new int[0], 1, 1, 21, 0))
+    assertThatThrownBy(() -> new LabelIndex(new int[0], 1, 1, 21, 0))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("pageBits");
-    assertThatThrownBy(() -> new LabelIndex(new int[0], new int[0], 1, 1, 2, -1))
+    assertThatThrownBy(() -> new LabelIndex(new int[0], 1, 1, 2, -1))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("firstSeq");
   }
 
@@ -220,7 +232,7 @@ class LabelIndexTest {
   void touch_racingPutsGrowthEvictionAndClear_neverThrows() throws InterruptedException {
     long seed = System.nanoTime();
     System.out.println("LabelIndexTest seed " + seed);
-    LabelIndex index = new LabelIndex(new int[] {1}, new int[] {0}, 2_000, 50_000, 1, (1L << 31) - 100_000);
+    LabelIndex index = new LabelIndex(new int[] {0}, 2_000, 50_000, 1, (1L << 31) - 100_000);
     AtomicBoolean done = new AtomicBoolean();
     AtomicReference<Throwable> failure = new AtomicReference<>();
     long[] sink = new long[1];
