@@ -67,6 +67,9 @@ final class BacktestCommand implements Callable<Integer> {
       description = "A named list the rules read as @NAME, one value per line (repeatable).")
   Map<String, Path> lists = new LinkedHashMap<>();
 
+  @Mixin
+  CaseOptions cases;
+
   @Option(names = "--json", description = "Print one JSON object instead of text.")
   boolean json;
 
@@ -100,10 +103,11 @@ final class BacktestCommand implements Callable<Integer> {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(),
           "--pipeline must be handbook or standard, but was '" + pipeline + "'");
     }
+    cases.validate(spec, model);
     FeatureSchema schema = ModelDirectory.schema(model, pipeline);
     RuleSet set = ModelDirectory.rules(rules, schema, model != null, lists);
     EngineRun run = new EngineRun(Cli.startOf(from), Cli.endOf(to), source.labelDelay, false, stderr).keepKnownCompromised();
-    try (FraudEngine engine = ModelDirectory.engine(model, pipeline).rules(set).build();
+    try (FraudEngine engine = cases.apply(ModelDirectory.engine(model, pipeline), model).rules(set).build();
         TransactionInput input = source.open()) {
       run.run(engine, input, new Progress(stderr, "backtest", input::progress, progress));
     }

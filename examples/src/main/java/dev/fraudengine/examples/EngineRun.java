@@ -2,6 +2,7 @@ package dev.fraudengine.examples;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.fraudengine.core.CaseSignals;
 import dev.fraudengine.core.Decision;
 import dev.fraudengine.core.FraudEngine;
 import dev.fraudengine.core.InvalidTransactionException;
@@ -77,6 +78,7 @@ final class EngineRun {
   private long removedKnown;
   private long unlabelled;
   private Writer scoresOut;
+  private boolean caseSignals;
   private boolean removeKnownCompromised = true;
   private Instant knownFrom;
 
@@ -106,11 +108,24 @@ final class EngineRun {
     return this;
   }
 
-  /** Writes every evaluation row as CSV: transaction_id,card_id,event_time,label,score,verdict. */
+  /**
+   * Adds the case signals of each decision (nearest_fraud_similarity, fraud_share; empty when no case was found) to
+   * the scores written by {@link #scoresOut}; call it first.
+   */
+  EngineRun caseSignals() {
+    this.caseSignals = true;
+    return this;
+  }
+
+  /**
+   * Writes every evaluation row as CSV: transaction_id,card_id,event_time,label,score,verdict, and with
+   * {@link #caseSignals} nearest_fraud_similarity,fraud_share.
+   */
   EngineRun scoresOut(Writer out) {
     this.scoresOut = out;
     try {
-      out.write("transaction_id,card_id,event_time,label,score,verdict\n");
+      out.write("transaction_id,card_id,event_time,label,score,verdict"
+          + (caseSignals ? ",nearest_fraud_similarity,fraud_share" : "") + "\n");
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write scores", e);
     }
@@ -200,10 +215,19 @@ final class EngineRun {
   private void writeScore(Row r) {
     try {
       scoresOut.write(r.transaction().id() + "," + r.transaction().cardId() + "," + r.transaction().eventTime() + ","
-          + (r.fraud() ? 1 : 0) + "," + String.format(Locale.ROOT, "%.6f", r.score()) + "," + r.verdict() + "\n");
+          + (r.fraud() ? 1 : 0) + "," + String.format(Locale.ROOT, "%.6f", r.score()) + "," + r.verdict()
+          + (caseSignals ? signals(r.decision()) : "") + "\n");
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write scores", e);
     }
+  }
+
+  private static String signals(Decision d) {
+    if (d.similarCases().isEmpty()) {
+      return ",,";
+    }
+    CaseSignals c = CaseSignals.of(d.similarCases());
+    return String.format(Locale.ROOT, ",%.6f,%.4f", c.nearestFraudSimilarity(), c.fraudShare());
   }
 
   List<Row> rows() {

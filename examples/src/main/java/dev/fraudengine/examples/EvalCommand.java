@@ -29,11 +29,14 @@ import picocli.CommandLine.Spec;
             + " label is fed back --label-delay after its transaction. The figures are computed on the labelled rows"
             + " of the test window, leaving out cards already known to be compromised (a fraud label known before"
             + " the day), as the Fraud Detection Handbook does: ROC AUC, average precision, Card Precision@100,"
-            + " decisions, precision and recall per verdict, recall per fraud pattern, latency."},
+            + " decisions, precision and recall per verdict, recall per fraud pattern, latency.",
+        "With --cases the engine also searches a case store that the labels fed back fill, and --rules may read"
+            + " its signals."},
     footerHeading = "%nExamples:%n",
     footer = {"  fraud eval --model model --format csv --in stream.csv --test-from 2025-02-15 --report report.html",
         "  fraud eval --model handbook-model --format fdh --in transactions-2018-04-to-08.csv.gz \\",
-        "      --test-from 2018-08-08 --test-to 2018-08-14 --known-from 2018-07-25 --json --scores-out scores.csv"})
+        "      --test-from 2018-08-08 --test-to 2018-08-14 --known-from 2018-07-25 --json --scores-out scores.csv",
+        "  fraud eval --model model --format csv --in stream.csv --test-from 2025-02-15 --cases --rules cases.rules"})
 final class EvalCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
@@ -59,6 +62,9 @@ final class EvalCommand implements Callable<Integer> {
 
   @Option(names = "--rules", paramLabel = "FILE", description = "A rule file the engine applies (optional).")
   Path rules;
+
+  @Mixin
+  CaseOptions cases;
 
   @Option(names = "--json", description = "Print one JSON object (auc, ap, cp100, n, frauds, ...) instead of text.")
   boolean json;
@@ -97,13 +103,17 @@ final class EvalCommand implements Callable<Integer> {
     if (rules != null) {
       Cli.requireFile(spec, rules, "--rules");
     }
+    cases.validate(spec, model);
     PrintStream err = stderr;
-    FraudEngine.Builder b = ModelDirectory.engine(model, null);
+    FraudEngine.Builder b = cases.apply(ModelDirectory.engine(model, null), model);
     if (rules != null) {
       b.rules(ModelDirectory.rules(rules, ModelDirectory.schema(model, null), true, Map.of()));
     }
     EngineRun run = new EngineRun(Cli.startOf(testFrom), Cli.endOf(testTo), source.labelDelay, strict, err)
         .knownFrom(Cli.startOf(knownFrom));
+    if (cases.enabled) {
+      run.caseSignals();
+    }
     try (FraudEngine engine = b.build();
         TransactionInput input = source.open();
         Writer scores = scoresOut == null ? null

@@ -31,7 +31,8 @@ import picocli.CommandLine.Spec;
         "Every row of every input file (one stream, in order) is replayed through the feature pipeline, with labels"
             + " known --label-delay after their transaction; the labelled rows of the training window are the"
             + " training set. The model directory (model.json, metadata.json) records the feature schema, whose"
-            + " name is the pipeline that score, eval, backtest and serve rebuild."},
+            + " name is the pipeline that score, eval, backtest and serve rebuild; case-embedder.json holds the"
+            + " training rows' feature means and deviations, for eval --cases."},
     footerHeading = "%nExamples:%n",
     footer = {"  fraud train --format csv --in stream.csv --out model",
         "  fraud train --format fdh --in transactions-2018-04-to-08.csv.gz --pipeline handbook \\",
@@ -95,6 +96,7 @@ final class TrainCommand implements Callable<Integer> {
     stdout.printf(Locale.ROOT, "training set: %,d rows (%,d frauds) of %d %s features, replayed in %.1f s%n",
         data.rows(), frauds, p.schema().size(), pipeline, replaySeconds);
     ModelMetadata m = trainer.train(data, out);
+    CaseEmbedding.write(out, p.schema(), data.features());
     stdout.printf(Locale.ROOT, "model %s: %d trees; validation (latest 20%% of the training rows) ROC AUC %.4f,"
         + " average precision %.4f; written to %s in %.1f s%n", m.version(), m.trees(), m.validationRocAuc(),
         m.validationAveragePrecision(), out, (System.nanoTime() - t0) / 1e9);
