@@ -237,14 +237,24 @@ final class Windows {
         setDouble(win, maxAt[k], Math.max(getDouble(win, maxAt[k]), a));
       }
     }
+    countKeys(s, k, i, true);
+  }
+
+  /** Adds event i's other keys to window k's distinct-key multisets, or removes them, where the state has them. */
+  private void countKeys(EntityState s, int k, int i, boolean add) {
     IntCounts[] sets = s.sets;
-    if (sets != null) {
-      for (int j : setsOf[k]) {
-        IntCounts c = sets[j];
-        if (c != null) {
-          int key = s.others[setColumn[j]][i];
-          if (key != 0) {
+    if (sets == null) {
+      return;
+    }
+    for (int j : setsOf[k]) {
+      IntCounts c = sets[j];
+      if (c != null) {
+        int key = s.others[setColumn[j]][i];
+        if (key != 0) {
+          if (add) {
             c.add(key);
+          } else {
+            c.remove(key);
           }
         }
       }
@@ -278,18 +288,7 @@ final class Windows {
         s.win[validAt[k]] = 0;
       }
     }
-    IntCounts[] sets = s.sets;
-    if (sets != null) {
-      for (int j : setsOf[k]) {
-        IntCounts c = sets[j];
-        if (c != null) {
-          int key = s.others[setColumn[j]][i];
-          if (key != 0) {
-            c.remove(key);
-          }
-        }
-      }
-    }
+    countKeys(s, k, i, false);
   }
 
   /** Events before index {@code newHead} are being dropped: they leave every range. */
