@@ -394,9 +394,6 @@ final class FrozenGraph {
     if (slotId == null) {
       return key(walkCost(q, table, entry, Float.POSITIVE_INFINITY), entry);
     }
-    final float[] uv = upperVectors;
-    final int dim = dimension;
-    final int[] ids = slotId;
     int cur = entrySlot;
     float curCost = upperCost(q, table, cur, Float.POSITIVE_INFINITY);
     for (int level = topLevel; level >= 1; level--) {
@@ -407,7 +404,7 @@ final class FrozenGraph {
         moved = false;
         for (int e = offs[cur], end = offs[cur + 1]; e < end; e++) {
           int n = es[e];
-          float c = table != null ? walkCost(q, table, ids[n], curCost) : cost(q, uv, n * dim, curCost);
+          float c = upperCost(q, table, n, curCost);
           if (c < curCost) {
             curCost = c;
             cur = n;
@@ -416,7 +413,7 @@ final class FrozenGraph {
         }
       }
     }
-    return key(curCost, ids[cur]);
+    return key(curCost, slotId[cur]);
   }
 
   /** The cost of an upper-level node by its slot: its code's, or its vector's from the upper levels' copy. */
