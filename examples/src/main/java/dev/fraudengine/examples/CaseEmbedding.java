@@ -11,11 +11,12 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /*
  * The case store's embedder of a model directory: fraud train writes the mean and the standard deviation of every
- * feature over the training rows (NaN skipped, population deviation, as Embedder.fit computes them) to
+ * feature over the training rows (Embedder.statistics, as Embedder.fit computes them) to
  * case-embedder.json, and eval --cases rebuilds Embedder.standardising from it, so that the store's distances are
  * measured in standard deviations of the training window without replaying it again.
  */
@@ -27,21 +28,7 @@ final class CaseEmbedding {
   /** Writes the statistics of the training rows' features to dir/case-embedder.json. */
   static void write(Path dir, FeatureSchema schema, float[][] rows) {
     int d = schema.size();
-    long[] n = new long[d];
-    double[] mean = new double[d];
-    double[] m2 = new double[d];
-    for (float[] row : rows) {
-      for (int i = 0; i < d; i++) {
-        float x = row[i];
-        if (Float.isNaN(x) || Float.isInfinite(x)) {
-          continue;
-        }
-        n[i]++;
-        double delta = x - mean[i];
-        mean[i] += delta / n[i];
-        m2[i] += delta * (x - mean[i]);
-      }
-    }
+    Embedder.Statistics stats = Embedder.statistics(Arrays.asList(rows));
     ObjectMapper mapper = new ObjectMapper();
     ObjectNode o = mapper.createObjectNode();
     o.put("schema", schema.name());
@@ -51,8 +38,8 @@ final class CaseEmbedding {
     ArrayNode stds = o.putArray("std");
     for (int i = 0; i < d; i++) {
       features.add(schema.features().get(i));
-      means.add((float) mean[i]);
-      stds.add(n[i] > 0 ? (float) Math.sqrt(m2[i] / n[i]) : 0f);
+      means.add(stats.mean()[i]);
+      stds.add(stats.std()[i]);
     }
     try {
       mapper.writerWithDefaultPrettyPrinter().writeValue(dir.resolve(FILE_NAME).toFile(), o);

@@ -67,8 +67,32 @@ public interface Embedder {
    *     value, or a weight is bad
    */
   static Embedder fit(List<float[]> rows, float[] weights) {
-    return StandardisingEmbedder.fit(rows, weights);
+    Statistics s = statistics(rows);
+    return new StandardisingEmbedder(s.mean(), s.std(), weights);
   }
+
+  /**
+   * Learns the mean and the (population) standard deviation of each feature from training rows, as {@link #fit}
+   * does: to keep them, for instance beside a model, and rebuild the embedder later with
+   * {@link #standardising(float[], float[], float[])}. {@code NaN} values are skipped; a feature with no value gets
+   * mean 0 and standard deviation 0.
+   *
+   * @param rows the training feature vectors, all of the same dimension; at least one
+   * @return the statistics
+   * @throws IllegalArgumentException if there are no rows, rows differ in dimension, or a row holds an infinite
+   *     value
+   */
+  static Statistics statistics(List<float[]> rows) {
+    return StandardisingEmbedder.statistics(rows);
+  }
+
+  /**
+   * Per-feature statistics of training rows.
+   *
+   * @param mean the mean of each feature
+   * @param std the standard deviation of each feature
+   */
+  record Statistics(float[] mean, float[] std) {}
 
   /**
    * Returns an embedder that copies the features unchanged, for vectors that are already embeddings. Missing

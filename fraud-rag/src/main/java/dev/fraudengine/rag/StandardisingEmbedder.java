@@ -31,7 +31,8 @@ final class StandardisingEmbedder implements Embedder {
     }
   }
 
-  static StandardisingEmbedder fit(List<float[]> rows, float[] weights) {
+  /** The statistics of {@link Embedder#statistics}: Welford's running mean and sum of squares per feature. */
+  static Embedder.Statistics statistics(List<float[]> rows) {
     Objects.requireNonNull(rows, "rows");
     if (rows.isEmpty()) {
       throw new IllegalArgumentException("rows must not be empty");
@@ -69,7 +70,7 @@ final class StandardisingEmbedder implements Embedder {
       mu[i] = (float) mean[i];
       sd[i] = n[i] > 0 ? (float) Math.sqrt(m2[i] / n[i]) : 0f;
     }
-    return new StandardisingEmbedder(mu, sd, weights);
+    return new Embedder.Statistics(mu, sd);
   }
 
   @Override
