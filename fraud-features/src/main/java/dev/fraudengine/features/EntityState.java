@@ -527,15 +527,46 @@ final class EntityState {
   }
 
   /**
-   * The first step of {@link #touch}: reads, without the lock, the fields, the window bounds and aggregates and the
-   * rows' length (their header), so that the rows can be loaded in a next step. Racy; nothing is written.
+   * The first level of the racy warm-up (see OnlineFeaturePipeline.process): reads, without the lock, a field at
+   * each end of this object (a long, laid out first, and a reference, laid out last), so that both of its cache
+   * lines are on their way. Nothing is written.
+   */
+  int touchState() {
+    return (int) firstTime + (data == null ? 0 : 1) + (sets == null ? 0 : 2);
+  }
+
+  /**
+   * The second level: reads, without the lock, the headers of the rows, of the window array (whose first line also
+   * holds the window bounds) and of the multiset array, so that the next level can load the rows at the bounds.
+   * Racy; nothing is written.
    */
   int touchHeaders() {
     int x = head + size + data.length;
     int[] w = win;
-    if (w != null) {
-      for (int k = 0; k < w.length; k++) {
-        x += w[k];
+    x += w == null || w.length == 0 ? 0 : w[0];
+    IntCounts[] c = sets;
+    return c == null || c.length == 0 || c[0] == null ? x : x + 1;
+  }
+
+  /**
+   * The third level: reads, without the lock, one int in every further cache line of the window array (its
+   * aggregates): 16 ints apart and the last one, so that every 64-byte line it spans is loaded, each with one load
+   * instead of one per int; and the distinct-key multiset objects, for the cells a next level reads (see
+   * Windows.touchSets). Racy; nothing is written.
+   */
+  int touchWindows() {
+    int[] w = win;
+    if (w == null || w.length == 0) {
+      return 0;
+    }
+    int x = w[w.length - 1];
+    for (int k = 16; k < w.length; k += 16) {
+      x += w[k];
+    }
+    IntCounts[] c = sets;
+    if (c != null) {
+      for (IntCounts counts : c) {
+        x += counts == null ? 0 : counts.touchObject();
       }
     }
     return x;

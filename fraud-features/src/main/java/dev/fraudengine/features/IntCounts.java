@@ -42,6 +42,11 @@ final class IntCounts {
     return c[2 * (mix(key) & ((c.length >> 1) - 1))];
   }
 
+  /** Reads, without the lock, this object's field (its cache line), for {@link #touch} to follow. */
+  int touchObject() {
+    return cells == null ? 0 : 1;
+  }
+
   /** Whether {@code key} (non-zero) is held. */
   boolean contains(int key) {
     int[] c = cells;

@@ -133,6 +133,39 @@ class EntityStateTest {
     assertThat(s.bytes()).isEqualTo(bytes);
   }
   @Test
+  void touchLevels_readOneIntPerWindowLineAndTheHeaders_changingNothing() {
+    // five slots with every aggregate: a window array of more than 32 ints (three lines or more), one multiset
+    byte all = Windows.NEED_SUM | Windows.NEED_SQUARES | Windows.NEED_MIN_MAX | Windows.NEED_FRAUDS;
+    Windows w = new Windows(new long[] {DAY, 2 * DAY, 3 * DAY, 4 * DAY, 5 * DAY}, new long[5],
+        new byte[] {all, all, all, all, all}, new int[] {0}, new int[] {0});
+    EntityState s = new EntityState(true, 1, false, 4);
+    assertThat(s.touchWindows()).as("no windows yet").isZero();
+    assertThat(s.touchHeaders()).as("no windows yet").isEqualTo(s.data.length);
+    for (int i = 0; i < 40; i++) {
+      w.moveTo(s, i * 1000L);
+      s.record(i * 1000L, 1 + i, i, new int[] {1, 100 + i}, new int[] {1}, Double.NaN, Double.NaN, DAY, 10_000, w);
+    }
+    w.moveTo(s, 40_000L);
+    assertThat(s.win.length).isGreaterThan(32);
+    assertThat(s.sets[0]).isNotNull();
+    int lines = s.win[s.win.length - 1] + 1;
+    for (int k = 16; k < s.win.length; k += 16) {
+      lines += s.win[k];
+    }
+    assertThat(s.touchWindows()).isEqualTo(lines);
+    assertThat(s.touchHeaders()).isEqualTo(s.head + s.size + s.data.length + s.win[0] + 1);
+    assertThat(s.touchState()).isEqualTo((int) s.firstTime + 1 + 2);
+    long bytes = s.bytes();
+    int[] win = s.win.clone();
+    s.touchState();
+    s.touchHeaders();
+    s.touchWindows();
+    assertThat(s.bytes()).isEqualTo(bytes);
+    assertThat(s.win).isEqualTo(win);
+    assertThat(w.distinct(s, 0, 0, 0)).isEqualTo(40);
+  }
+
+  @Test
   void touchSets_busyWindowOnly_readsTheKeysCellAndChangesNothing() {
     // one 1-day slot counting distinct keys of other-key column 0 (the pipeline's key 1)
     Windows w = new Windows(new long[] {DAY}, new long[] {0}, new byte[] {0}, new int[] {0}, new int[] {0});
