@@ -484,11 +484,15 @@ final class EntityState {
       return;
     }
     // Compact in place while that leaves at least an eighth of the rows free and they are at most 1.4 times
-    // what is needed; else move to a sixth more than needed (at least 2 more). Pruning moves head forward as fast
-    // as appends move the end, so an array sized once for a peak would otherwise stay mostly empty: this keeps an
-    // entity's rows within about 1.1 to 1.4 times its events, for one copy of them every size/8 to size/6 appends.
+    // what is needed. Else: an entity still growing (less than an eighth free) moves to half as many rows again as
+    // it needs (geometric growth: one copy every n/2 appends while its retention fills up, where a sixth more made
+    // one every n/6, allocating twice as much and leaving the old arrays to the old generation); one that shrank
+    // moves to a sixth more than needed. Pruning moves head forward as fast as appends move the end, so an array
+    // sized once for a peak would otherwise stay mostly empty: a steady entity's rows stay within about 1.1 to 1.4
+    // times its events (the first compaction after growth shrinks a larger array), for one copy every size/8 appends.
     int n = size + 1;
-    int capacity = length < n + (n >> 3) + 1 || length > n + (n >> 2) + (n >> 3) + 4 ? n + n / 6 + 2 : length;
+    int capacity = length < n + (n >> 3) + 1 ? n + (n >> 1) + 2
+        : length > n + (n >> 2) + (n >> 3) + 4 ? n + n / 6 + 2 : length;
     int w = width;
     if (capacity == length) {
       // In place, storing no reference: a reference stored into an old object dirties its card (G1's write barrier

@@ -301,6 +301,36 @@ class EntityStateTest {
     }
   }
 
+  @Test
+  void record_growingThenSteady_growsGeometricallyThenShrinksToTheSteadyBand() {
+    EntityState s = new EntityState(false, 0, false, 4);
+    int[] last = s.data;
+    int moves = 0;
+    // 10,000 events a second apart, retention 10,000 s: nothing pruned, the rows only grow
+    for (int i = 0; i < 10_000; i++) {
+      s.record(i * 1000L, 1, 0, new int[0], new int[0], Double.NaN, Double.NaN, 10_000_000L, 100_000, NONE);
+      if (s.data != last) {
+        moves++;
+        last = s.data;
+      }
+    }
+    assertThat(s.size).isEqualTo(10_000);
+    // half again each time from 4 rows: about 20 moves (a sixth more each time would take about 50)
+    assertThat(moves).isBetween(15, 22);
+    // then steady, at 1,000 events: every move shrinks, and the rows end within 1.1 to 1.4 times the events
+    for (int i = 10_000; i < 40_000; i++) {
+      s.record(i * 1000L, 1, 0, new int[0], new int[0], Double.NaN, Double.NaN, 999_500L, 100_000, NONE);
+    }
+    assertThat(s.size).isEqualTo(1_000);
+    int rows = s.data.length / 2; // a row: time and amount, an int each
+    assertThat(rows).isBetween(1_100, 1_404);
+    for (int i = 40_000; i < 50_000; i++) {
+      s.record(i * 1000L, 1, 0, new int[0], new int[0], Double.NaN, Double.NaN, 999_500L, 100_000, NONE);
+    }
+    assertThat(s.data.length / 2).as("steady: compacted in place").isEqualTo(rows);
+    assertThat(s.time(s.end() - 1)).isEqualTo(49_999_000L);
+  }
+
   /** The sum of 1 + j for j in [from, to]. */
   private static double sumOfOnePlus(int from, int to) {
     double sum = 0;
