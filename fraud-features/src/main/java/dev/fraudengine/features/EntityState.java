@@ -360,24 +360,22 @@ final class EntityState {
   /** Returns the first index in [from, to) whose time is after {@code key}, or {@code to}. */
   int upperBound(int from, int to, long key) {
     if (wideTime) {
-      return upperBound(data, width, from, to, key);
+      return upperBound(data, width, true, from, to, key);
     }
+    // an int offset compares with key - base as its time with key; saturated, should the difference overflow
     long k = key - base;
-    if (k < Integer.MIN_VALUE) {
-      return from;
+    if (((key ^ base) & (key ^ k)) < 0) {
+      k = key < base ? Long.MIN_VALUE : Long.MAX_VALUE;
     }
-    if (k >= Integer.MAX_VALUE) {
-      return to;
-    }
-    return upperBound(data, width, from, to, (int) k);
+    return upperBound(data, width, false, from, to, k);
   }
 
   /**
-   * Returns the first row in [from, to) whose long (two ints at the row's start, rows {@code width} ints apart)
-   * is after {@code key}, or {@code to}. Branch-free halving (the comparison becomes a conditional move): the times
-   * are unpredictable, so a branchy search mispredicts about every other step.
+   * Returns the first row in [from, to) whose value at the row's start (a long as two ints when {@code wide}, else
+   * an int; rows {@code width} ints apart) is after {@code key}, or {@code to}. Branch-free halving (the comparison
+   * becomes a conditional move): the times are unpredictable, so a branchy search mispredicts about every other step.
    */
-  static int upperBound(int[] rows, int width, int from, int to, long key) {
+  static int upperBound(int[] rows, int width, boolean wide, int from, int to, long key) {
     int n = to - from;
     if (n <= 0) {
       return from;
@@ -385,25 +383,12 @@ final class EntityState {
     int base = from;
     while (n > 1) {
       int half = n >>> 1;
-      base = getLong(rows, (base + half) * width) <= key ? base + half : base;
+      int r = (base + half) * width;
+      base = (wide ? getLong(rows, r) : rows[r]) <= key ? base + half : base;
       n -= half;
     }
-    return getLong(rows, base * width) <= key ? base + 1 : base;
-  }
-
-  /** {@link #upperBound(int[], int, int, int, long)} for int times (one int at the row's start). */
-  static int upperBound(int[] rows, int width, int from, int to, int key) {
-    int n = to - from;
-    if (n <= 0) {
-      return from;
-    }
-    int base = from;
-    while (n > 1) {
-      int half = n >>> 1;
-      base = rows[(base + half) * width] <= key ? base + half : base;
-      n -= half;
-    }
-    return rows[base * width] <= key ? base + 1 : base;
+    int r = base * width;
+    return (wide ? getLong(rows, r) : rows[r]) <= key ? base + 1 : base;
   }
 
   /**

@@ -101,6 +101,23 @@ class EntityStateTest {
   }
 
   @Test
+  void upperBound_keysFarFromTheBase_saturateInsteadOfOverflowing() {
+    EntityState s = new EntityState(false, 0, false, 4);
+    long t0 = 1_700_000_000_000L;
+    for (int i = 0; i < 3; i++) {
+      s.record(t0 + i, 1, 0, new int[0], new int[0], Double.NaN, Double.NaN, DAY, 10_000, NONE);
+    }
+    assertThat(s.upperBound(0, 3, Long.MIN_VALUE)).isZero();
+    assertThat(s.upperBound(0, 3, Long.MAX_VALUE)).isEqualTo(3);
+    assertThat(s.upperBound(0, 3, t0)).isEqualTo(1);
+    assertThat(s.upperBound(0, 3, t0 - (1L << 40))).isZero();
+    EntityState negative = new EntityState(false, 0, false, 4);
+    negative.record(-t0, 1, 0, new int[0], new int[0], Double.NaN, Double.NaN, DAY, 10_000, NONE);
+    assertThat(negative.upperBound(0, 1, Long.MAX_VALUE)).isEqualTo(1);
+    assertThat(negative.upperBound(0, 1, Long.MIN_VALUE)).isZero();
+  }
+
+  @Test
   void constructor_tooManyOtherColumns_isRefused() {
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> new EntityState(false, 65, false, 4))
         .isInstanceOf(IllegalArgumentException.class)

@@ -37,9 +37,9 @@ class UpperBoundTest {
   }
 
   private static int upperBound(long[] time, int from, int to, long key) {
-    int wide = EntityState.upperBound(longRows(time, 3), 3, from, to, key);
-    if (key >= Integer.MIN_VALUE && key <= Integer.MAX_VALUE && fitsInts(time)) {
-      assertEquals(wide, EntityState.upperBound(intRows(time, 2), 2, from, to, (int) key), "int rows");
+    int wide = EntityState.upperBound(longRows(time, 3), 3, true, from, to, key);
+    if (fitsInts(time)) {
+      assertEquals(wide, EntityState.upperBound(intRows(time, 2), 2, false, from, to, key), "int rows");
     }
     return wide;
   }
