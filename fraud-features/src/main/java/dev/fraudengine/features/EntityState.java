@@ -371,6 +371,22 @@ final class EntityState {
   }
 
   /**
+   * The first index whose time is after {@code t} (as {@link #upperBound} over [head, end)): pruning usually drops
+   * the oldest one or two events, so the rows after head are looked at first (one or two cache lines), and only
+   * beyond them a binary search over the rest (a cold line per step).
+   */
+  private int firstAfter(long t) {
+    int end = end();
+    int i = head;
+    for (int n = 0; n < 4 && i < end; n++, i++) {
+      if (time(i) > t) {
+        return i;
+      }
+    }
+    return upperBound(i, end, t);
+  }
+
+  /**
    * Returns the first row in [from, to) whose value at the row's start (a long as two ints when {@code wide}, else
    * an int; rows {@code width} ints apart) is after {@code key}, or {@code to}. Branch-free halving (the comparison
    * becomes a conditional move): the times are unpredictable, so a branchy search mispredicts about every other step.
@@ -411,7 +427,7 @@ final class EntityState {
     long cutoff = lastTime - retention;
     int from = head;
     int end = end();
-    int keep = size > 0 && time(head) <= cutoff ? upperBound(head, end, cutoff) : head;
+    int keep = size > 0 && time(head) <= cutoff ? firstAfter(cutoff) : head;
     int dropped = Math.max(0, (end - keep) - (maxEvents - 1));
     keep += dropped;
     if (keep > from) {

@@ -459,13 +459,13 @@ final class Windows {
       int key = s.other(i, column);
       if (key != 0) {
         long bit = bit(key);
-        if ((seen & bit) == 0 || indexOf(s, column, lo, i, key) < 0) {
+        if ((seen & bit) == 0 || !holds(s, column, lo, i, key)) {
           count++;
         }
         seen |= bit;
       }
     }
-    if (current != 0 && ((seen & bit(current)) == 0 || indexOf(s, column, lo, hi, current) < 0)) {
+    if (current != 0 && ((seen & bit(current)) == 0 || !holds(s, column, lo, hi, current))) {
       count++;
     }
     return count;
@@ -505,16 +505,19 @@ final class Windows {
     if (c != null) {
       return c.contains(key);
     }
-    return indexOf(s, setColumn[j], s.win[2 * k], s.win[2 * k + 1], key) >= 0;
+    return holds(s, setColumn[j], s.win[2 * k], s.win[2 * k + 1], key);
   }
 
-  /** The first event in [from, to) whose other-key column {@code column} is {@code key}, or -1. */
-  private static int indexOf(EntityState s, int column, int from, int to, int key) {
-    for (int i = from; i < to; i++) {
+  /**
+   * Whether an event in [from, to) has {@code key} in other-key column {@code column}. Newest first: a key seen
+   * lately is found in the rows the transaction has loaded already, not in older, colder ones.
+   */
+  private static boolean holds(EntityState s, int column, int from, int to, int key) {
+    for (int i = to - 1; i >= from; i--) {
       if (s.other(i, column) == key) {
-        return i;
+        return true;
       }
     }
-    return -1;
+    return false;
   }
 }

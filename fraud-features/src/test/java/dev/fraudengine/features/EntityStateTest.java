@@ -118,6 +118,28 @@ class EntityStateTest {
   }
 
   @Test
+  void record_pruningFewOrManyEvents_keepsExactlyThoseAfterTheCutoff() {
+    long seed = System.nanoTime();
+    System.out.println("EntityStateTest pruning seed " + seed);
+    java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
+    EntityState s = new EntityState(false, 0, false, 4);
+    java.util.ArrayDeque<Long> kept = new java.util.ArrayDeque<>();
+    long t = 0;
+    long retention = 100_000;
+    for (int i = 0; i < 5_000; i++) {
+      // mostly small steps (a few events pruned), sometimes equal times, sometimes a jump pruning many or all
+      t += r.nextInt(20) == 0 ? r.nextLong(retention * 2) : r.nextInt(4) == 0 ? 0 : r.nextLong(2_000);
+      s.record(t, 1, 0, new int[0], new int[0], Double.NaN, Double.NaN, retention, 10_000, NONE);
+      kept.addLast(t);
+      while (kept.peekFirst() <= t - retention) {
+        kept.removeFirst();
+      }
+      assertThat(s.size).as("seed %d, event %d", seed, i).isEqualTo(kept.size());
+      assertThat(s.time(s.head)).as("seed %d, event %d", seed, i).isEqualTo(kept.peekFirst());
+    }
+  }
+
+  @Test
   void constructor_tooManyOtherColumns_isRefused() {
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> new EntityState(false, 65, false, 4))
         .isInstanceOf(IllegalArgumentException.class)
