@@ -117,7 +117,7 @@ final class EntityState {
     width = (byte) at;
   }
 
-  /** Builds the state an external store's history describes, with the columns of the group reading it. */
+  /** Builds the state an external store's history describes, with the row fields of the group reading it. */
   static EntityState of(EntityStore.History h, boolean labels, int otherColumns, boolean geo) {
     List<EntityStore.Event> events = h.events();
     int n = events.size();

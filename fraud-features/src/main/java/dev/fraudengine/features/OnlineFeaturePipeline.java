@@ -210,7 +210,7 @@ public final class OnlineFeaturePipeline implements FeaturePipeline {
       return processInStore(tx, t, keys, hashes, txHash, out);
     }
     // Two passes. The first starts, without locking anything, the cache misses of every entity (map slot, state,
-    // its columns) and of the label index: independent loads the CPU overlaps, where one locked pass would take
+    // its rows) and of the label index: independent loads the CPU overlaps, where one locked pass would take
     // them one after another (each lock is a full fence, and each level of a miss chain waits for the one before).
     // So it goes level by level, every entity at each level: map slots and state references, state objects, the
     // headers of their rows and windows, the rows at the window bounds, the newest row and the windows' aggregates,
