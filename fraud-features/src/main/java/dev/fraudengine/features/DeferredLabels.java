@@ -7,9 +7,9 @@ import java.util.concurrent.atomic.LongAdder;
  * Labels a replay has delivered whose writing into entity state waits for the next moment that state is read.
  *
  * Why. A replay delivers each label a delay after its transaction (a week in the handbook); writing it means finding
- * the labelled event in the entity's columns, all of it out of cache by then: a chain of dependent misses (state,
- * time column, label columns) that took over a quarter of a handbook replay's samples in a profile. Every read of
- * that state comes later, from a transaction of the same entity (which loads the same state and the same columns
+ * the labelled event in the entity's events, all of it out of cache by then: a chain of dependent misses (state,
+ * event times, labels) that took over a quarter of a handbook replay's samples in a profile. Every read of
+ * that state comes later, from a transaction of the same entity (which loads the same state and the same rows
  * around its delayed windows anyway) or from a snapshot or the counters. So a delivered label is parked here, in a
  * small table that stays in cache, and written by the first reader: OnlineFeaturePipeline.process drains an entity's
  * labels under its lock before computing, and everything else that reads state (stats, snapshot, restore, close, the

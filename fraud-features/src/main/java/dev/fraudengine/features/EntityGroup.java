@@ -321,40 +321,6 @@ final class EntityGroup {
     }
   }
 
-  /**
-   * Returns the first index in [from, to) whose time is after {@code key}, or {@code to}. Branch-free halving
-   * (the comparison becomes a conditional move): the times are unpredictable, so a branchy search mispredicts
-   * about every other step, and this is the hot loop of every windowed feature.
-   */
-  static int upperBound(long[] time, int from, int to, long key) {
-    int n = to - from;
-    if (n <= 0) {
-      return from;
-    }
-    int base = from;
-    while (n > 1) {
-      int half = n >>> 1;
-      base = time[base + half] <= key ? base + half : base;
-      n -= half;
-    }
-    return time[base] <= key ? base + 1 : base;
-  }
-  /** {@link #upperBound(long[], int, int, long)} for int times. */
-  static int upperBound(int[] time, int from, int to, int key) {
-    int n = to - from;
-    if (n <= 0) {
-      return from;
-    }
-    int base = from;
-    while (n > 1) {
-      int half = n >>> 1;
-      base = time[base + half] <= key ? base + half : base;
-      n -= half;
-    }
-    return time[base] <= key ? base + 1 : base;
-  }
-
-
   private double geo(EntityState s, Transaction tx, long t, boolean speed) {
     if (!tx.hasLocation()) {
       return Double.NaN;
@@ -364,8 +330,8 @@ final class EntityGroup {
     long when;
     int i = s.lastLocatedAtOrBefore(t);
     if (i >= 0) {
-      lat = s.lat[i];
-      lon = s.lon[i];
+      lat = s.latitude(i);
+      lon = s.longitude(i);
       when = s.time(i);
     } else if (s.lastLocTime != Long.MIN_VALUE && s.lastLocTime <= t) {
       lat = s.lastLat;

@@ -6,20 +6,27 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /*
  * What the pipeline remembers of one entity (one card, one terminal...): its recent events in event-time order,
- * stored column-wise in parallel primitive arrays (no object per event), a few all-time fields (first and latest
- * event time, latest location) that outlive pruning, and the running aggregates of its sliding windows (see
- * Windows, which owns their layout and upkeep).
+ * a few all-time fields (first and latest event time, latest location) that outlive pruning, and the running
+ * aggregates of its sliding windows (see Windows, which owns their layout and upkeep, in their own int array).
  *
- * Events live in [head, head + size) of the arrays: appending in order is O(1), an out-of-order event is inserted
- * by shifting the few later ones, and pruning old events moves head forward; when the end is reached, the arrays
- * are compacted in place while that leaves enough room, else resized to a little more than needed. Columns a group
- * does not need (id hashes and labels, other keys, locations) are never allocated.
+ * Events are rows of one int array, data (one object, one header and one reference for all of them): row i holds
+ * event i's fields at data[i * width...], in this order: time (one int, or two), amount (one int, or two), and
+ * when the group reads labels, the transaction-id hash, the label and the label time (two ints); then one int per
+ * other-key column; then, when located, latitude and longitude as float bits. A transaction reads and writes whole
+ * rows (the window bounds' events, the newest one), so each row is one or two cache lines, where separate columns
+ * were one line each. A row's width depends only on the group and on the two fallbacks below, fixed per state.
  *
- * Compact columns: an event time is kept as an int offset in milliseconds from a per-entity base (the retained
+ * Events live in rows [head, head + size): appending in order is O(1), an out-of-order event is inserted by
+ * shifting the few later rows, and pruning old events moves head forward; when the end is reached, the rows are
+ * compacted in place while that leaves enough room, else moved into a new array of a little more than needed (one
+ * reference stored into the state: one dirty card for the next young collection to scan).
+ *
+ * Compact fields: an event time is kept as an int offset in milliseconds from a per-entity base (the retained
  * events of an entity span less than 2^32 ms, about 49 days, for every window up to 48 days; the base moves when
- * the span requires it, and an entity whose events span more falls back to long times), and an amount as an int
- * number of ten-thousandths when it is exactly one (the double nearest to units / 10^4, as decimal money amounts
- * are), else the whole column falls back to doubles. Either way the values read back are exactly the ones given.
+ * the span requires it, and an entity whose events span more falls back to long times, two ints), and an amount as
+ * an int number of ten-thousandths when it is exactly one (the double nearest to units / 10^4, as decimal money
+ * amounts are), else every row falls back to double amounts (two ints). Either way the values read back are exactly
+ * the ones given.
  *
  * Not thread-safe: the owning EntityGroup locks the instance around every read and write.
  */
@@ -33,23 +40,28 @@ final class EntityState {
   static final long NOT_UNITS = Long.MIN_VALUE;
   private static final long MAX_UNITS = 1L << 40;
   private static final long SPAN = (1L << 32) - 1;
-  private static final int[][] NO_COLUMNS = new int[0][];
+  /** The most other-key columns a state holds (a row must stay well within a byte's offsets). */
+  static final int MAX_OTHER_COLUMNS = 64;
 
-  /** Event times as offsets from {@link #base}, or {@code null} when {@link #ltime} holds them. */
-  int[] itime;
-  long[] ltime;
+  /** The events' rows, {@link #width} ints each. */
+  int[] data;
+  /** Times are offsets from this base, unless {@link #wideTime}. */
   long base;
-  /** Amounts in units of 1 / SCALE, or {@code null} when {@link #damount} holds them. */
-  int[] iamount;
-  double[] damount;
-  int[] txHash;
-  byte[] label;
-  long[] labelTime;
-  int[][] others;
-  float[] lat;
-  float[] lon;
   int head;
   int size;
+  /** Whether times are longs (two ints, high half first) rather than int offsets from {@link #base}. */
+  boolean wideTime;
+  /** Whether amounts are doubles (their bits as two ints) rather than int units of 1 / SCALE. */
+  boolean wideAmount;
+  private final boolean labelled;
+  private final boolean located;
+  private final byte otherCount;
+  /** Ints per row, and the offsets in a row of the amount, the id hash (then label, label time), others, location. */
+  private byte width;
+  private byte amountAt;
+  private byte hashAt;
+  private byte othersAt;
+  private byte geoAt;
 
   long firstTime = Long.MAX_VALUE;
   long lastTime = Long.MIN_VALUE;
@@ -74,25 +86,38 @@ final class EntityState {
 
   /** As above, with a given serial (tests: states sharing one). */
   EntityState(boolean labels, int otherColumns, boolean geo, int capacity, int serial) {
+    if (otherColumns < 0 || otherColumns > MAX_OTHER_COLUMNS) {
+      throw new IllegalArgumentException(
+          "otherColumns must be in [0, " + MAX_OTHER_COLUMNS + "], got " + otherColumns);
+    }
+    if (capacity < 0) {
+      throw new IllegalArgumentException("capacity must not be negative, got " + capacity);
+    }
     this.serial = serial;
-    itime = new int[capacity];
-    iamount = new int[capacity];
-    if (labels) {
-      txHash = new int[capacity];
-      label = new byte[capacity];
-      labelTime = new long[capacity];
-    }
-    others = otherColumns == 0 ? NO_COLUMNS : new int[otherColumns][];
-    for (int i = 0; i < otherColumns; i++) {
-      others[i] = new int[capacity];
-    }
-    if (geo) {
-      lat = new float[capacity];
-      lon = new float[capacity];
-    }
+    this.labelled = labels;
+    this.located = geo;
+    this.otherCount = (byte) otherColumns;
+    layout(false, false);
+    data = new int[capacity * width];
   }
 
-  /** Builds the state an external store's history describes, with the columns of the group reading it. */
+  /** Sets the row layout for the given field widths. */
+  private void layout(boolean longTimes, boolean doubleAmounts) {
+    wideTime = longTimes;
+    wideAmount = doubleAmounts;
+    int at = longTimes ? 2 : 1;
+    amountAt = (byte) at;
+    at += doubleAmounts ? 2 : 1;
+    hashAt = (byte) (labelled ? at : -1);
+    at += labelled ? 4 : 0;
+    othersAt = (byte) at;
+    at += otherCount;
+    geoAt = (byte) (located ? at : -1);
+    at += located ? 2 : 0;
+    width = (byte) at;
+  }
+
+  /** Builds the state an external store's history describes, with the row fields of the group reading it. */
   static EntityState of(EntityStore.History h, boolean labels, int otherColumns, boolean geo) {
     List<EntityStore.Event> events = h.events();
     int n = events.size();
@@ -101,22 +126,15 @@ final class EntityState {
       EntityStore.Event e = events.get(i);
       s.load(e.time(), e.amount());
       if (labels) {
-        s.txHash[i] = e.txHash();
-        s.label[i] = e.label() == null ? NO_LABEL : e.label() == Label.FRAUD ? FRAUD : LEGITIMATE;
-        s.labelTime[i] = e.labelTime();
-        if (s.label[i] == FRAUD) {
-          s.maxFraudLabelTime = Math.max(s.maxFraudLabelTime, s.labelTime[i]);
-        }
+        byte label = e.label() == null ? NO_LABEL : e.label() == Label.FRAUD ? FRAUD : LEGITIMATE;
+        s.setLabel(i, e.txHash(), label, e.labelTime());
       }
-      if (otherColumns > 0) {
-        int[] others = e.others();
-        for (int c = 0; c < otherColumns; c++) {
-          s.others[c][i] = c < others.length ? others[c] : 0;
-        }
+      int[] others = e.others();
+      for (int c = 0; c < otherColumns; c++) {
+        s.setOther(i, c, c < others.length ? others[c] : 0);
       }
       if (geo) {
-        s.lat[i] = (float) e.latitude();
-        s.lon[i] = (float) e.longitude();
+        s.setLocation(i, (float) e.latitude(), (float) e.longitude());
       }
     }
     s.firstTime = h.firstTime();
@@ -128,8 +146,8 @@ final class EntityState {
   }
 
   /**
-   * Appends an event's time and amount at the end of a state being loaded (other columns are set by the caller),
-   * in time order. The arrays must have room.
+   * Appends an event's time and amount at the end of a state being loaded (other fields are set by the caller with
+   * {@link #setLabel}, {@link #setOther} and {@link #setLocation}), in time order. The array must have room.
    */
   void load(long t, double amt) {
     fitTime(t);
@@ -145,19 +163,101 @@ final class EntityState {
     return head + size;
   }
 
+  /** Whether rows hold the transaction-id hash, label and label time. */
+  boolean labelled() {
+    return labelled;
+  }
+
+  /** Whether rows hold a location. */
+  boolean located() {
+    return located;
+  }
+
+  /** The number of other-key fields per row. */
+  int otherColumns() {
+    return otherCount;
+  }
+
+  /** The long stored as two ints at {@code i} (high half first). */
+  static long getLong(int[] a, int i) {
+    return (long) a[i] << 32 | a[i + 1] & 0xFFFF_FFFFL;
+  }
+
+  /** Stores a long as two ints at {@code i} (high half first). */
+  static void setLong(int[] a, int i, long v) {
+    a[i] = (int) (v >>> 32);
+    a[i + 1] = (int) v;
+  }
+
   /** The event time at index {@code i}. */
   long time(int i) {
-    return itime != null ? base + itime[i] : ltime[i];
+    int r = i * width;
+    return wideTime ? getLong(data, r) : base + data[r];
   }
 
   /** The amount at index {@code i}. */
   double amount(int i) {
-    return iamount != null ? iamount[i] / SCALE : damount[i];
+    int r = i * width + amountAt;
+    return wideAmount ? Double.longBitsToDouble(getLong(data, r)) : data[r] / SCALE;
   }
 
   /** The amount at index {@code i} in units of 1 / SCALE, or {@link #NOT_UNITS}. */
   long amountUnits(int i) {
-    return iamount != null ? iamount[i] : units(damount[i]);
+    int r = i * width + amountAt;
+    return wideAmount ? units(Double.longBitsToDouble(getLong(data, r))) : data[r];
+  }
+
+  /** The transaction-id hash of the event at index {@code i} (labelled states only). */
+  int txHash(int i) {
+    return data[i * width + hashAt];
+  }
+
+  /** The label of the event at index {@code i} (labelled states only). */
+  byte label(int i) {
+    return (byte) data[i * width + hashAt + 1];
+  }
+
+  /** When the label of the event at index {@code i} became known (labelled states only). */
+  long labelTime(int i) {
+    return getLong(data, i * width + hashAt + 2);
+  }
+
+  /** Other-key column {@code c} of the event at index {@code i}. */
+  int other(int i, int c) {
+    return data[i * width + othersAt + c];
+  }
+
+  /** The latitude of the event at index {@code i} (located states only; NaN: no location). */
+  float latitude(int i) {
+    return Float.intBitsToFloat(data[i * width + geoAt]);
+  }
+
+  /** The longitude of the event at index {@code i} (located states only). */
+  float longitude(int i) {
+    return Float.intBitsToFloat(data[i * width + geoAt + 1]);
+  }
+
+  /** Sets the id hash, label and label time of the event at index {@code i}, keeping maxFraudLabelTime. */
+  void setLabel(int i, int hash, byte label, long labelTime) {
+    int r = i * width + hashAt;
+    data[r] = hash;
+    data[r + 1] = label;
+    setLong(data, r + 2, labelTime);
+    if (label == FRAUD) {
+      maxFraudLabelTime = Math.max(maxFraudLabelTime, labelTime);
+    }
+  }
+
+  /** Sets other-key column {@code c} of the event at index {@code i}. */
+  void setOther(int i, int c, int key) {
+    data[i * width + othersAt + c] = key;
+  }
+
+  /** Sets the location of the event at index {@code i}. */
+  void setLocation(int i, float latitude, float longitude) {
+    int r = i * width + geoAt;
+    data[r] = Float.floatToRawIntBits(latitude);
+    data[r + 1] = Float.floatToRawIntBits(longitude);
   }
 
   /**
@@ -174,24 +274,26 @@ final class EntityState {
   }
 
   private void setTime(int i, long t) {
-    if (itime != null) {
-      itime[i] = (int) (t - base);
+    int r = i * width;
+    if (wideTime) {
+      setLong(data, r, t);
     } else {
-      ltime[i] = t;
+      data[r] = (int) (t - base);
     }
   }
 
   private void setAmount(int i, double amt) {
-    if (iamount != null) {
-      iamount[i] = (int) units(amt);
+    int r = i * width + amountAt;
+    if (wideAmount) {
+      setLong(data, r, Double.doubleToRawLongBits(amt));
     } else {
-      damount[i] = amt;
+      data[r] = (int) units(amt);
     }
   }
 
   /** Makes sure time {@code t} can be stored with the events held: moves the base, or falls back to long times. */
   private void fitTime(long t) {
-    if (itime == null) {
+    if (wideTime) {
       return;
     }
     if (size == 0) {
@@ -203,58 +305,106 @@ final class EntityState {
       return;
     }
     int end = end();
-    long low = Math.min(t, base + itime[head]);
-    long high = Math.max(t, base + itime[end - 1]);
+    long low = Math.min(t, time(head));
+    long high = Math.max(t, time(end - 1));
     if (high - low < SPAN) {
       // Put the lowest time a quarter of the free room above the int range's bottom: room for late events
       // below it, and three quarters of it for the times to come.
       long newBase = low - Integer.MIN_VALUE - (SPAN - (high - low)) / 4;
-      long shift = base - newBase;
-      for (int i = head; i < end; i++) {
-        itime[i] = (int) (itime[i] + shift);
+      int shift = (int) (base - newBase);
+      int w = width;
+      for (int r = head * w; r < end * w; r += w) {
+        data[r] += shift;
       }
       base = newBase;
       return;
     }
-    long[] l = new long[itime.length];
-    for (int i = head; i < end; i++) {
-      l[i] = base + itime[i];
-    }
-    ltime = l;
-    itime = null;
+    relayout(true, wideAmount);
   }
 
-  /** Makes sure {@code amt} can be stored exactly: falls back to a double column when it is not a whole int. */
+  /** Makes sure {@code amt} can be stored exactly: falls back to double amounts when it is not a whole int. */
   private void fitAmount(double amt) {
-    if (iamount == null) {
+    if (wideAmount) {
       return;
     }
     long u = units(amt);
     if (u != NOT_UNITS && u >= Integer.MIN_VALUE && u <= Integer.MAX_VALUE) {
       return;
     }
-    double[] d = new double[iamount.length];
+    relayout(wideTime, true);
+  }
+
+  /** Rewrites every row for new field widths, at the same indices and capacity. */
+  private void relayout(boolean longTimes, boolean doubleAmounts) {
+    int[] old = data;
+    int oldWidth = width;
+    int oldRest = amountAt + (wideAmount ? 2 : 1);
+    int capacity = old.length / oldWidth;
+    long[] times = new long[size];
+    double[] amounts = new double[size];
     int end = end();
     for (int i = head; i < end; i++) {
-      d[i] = iamount[i] / SCALE;
+      times[i - head] = time(i);
+      amounts[i - head] = amount(i);
     }
-    damount = d;
-    iamount = null;
+    layout(longTimes, doubleAmounts);
+    int rest = amountAt + (wideAmount ? 2 : 1);
+    data = new int[capacity * width];
+    for (int i = head; i < end; i++) {
+      setTime(i, times[i - head]);
+      setAmount(i, amounts[i - head]);
+      System.arraycopy(old, i * oldWidth + oldRest, data, i * width + rest, width - rest);
+    }
   }
 
   /** Returns the first index in [from, to) whose time is after {@code key}, or {@code to}. */
   int upperBound(int from, int to, long key) {
-    if (itime == null) {
-      return EntityGroup.upperBound(ltime, from, to, key);
+    if (wideTime) {
+      return upperBound(data, width, true, from, to, key);
     }
+    // an int offset compares with key - base as its time with key; saturated, should the difference overflow
     long k = key - base;
-    if (k < Integer.MIN_VALUE) {
+    if (((key ^ base) & (key ^ k)) < 0) {
+      k = key < base ? Long.MIN_VALUE : Long.MAX_VALUE;
+    }
+    return upperBound(data, width, false, from, to, k);
+  }
+
+  /**
+   * The first index whose time is after {@code t} (as {@link #upperBound} over [head, end)): pruning usually drops
+   * the oldest one or two events, so the rows after head are looked at first (one or two cache lines), and only
+   * beyond them a binary search over the rest (a cold line per step).
+   */
+  private int firstAfter(long t) {
+    int end = end();
+    int i = head;
+    for (int n = 0; n < 4 && i < end; n++, i++) {
+      if (time(i) > t) {
+        return i;
+      }
+    }
+    return upperBound(i, end, t);
+  }
+
+  /**
+   * Returns the first row in [from, to) whose value at the row's start (a long as two ints when {@code wide}, else
+   * an int; rows {@code width} ints apart) is after {@code key}, or {@code to}. Branch-free halving (the comparison
+   * becomes a conditional move): the times are unpredictable, so a branchy search mispredicts about every other step.
+   */
+  static int upperBound(int[] rows, int width, boolean wide, int from, int to, long key) {
+    int n = to - from;
+    if (n <= 0) {
       return from;
     }
-    if (k >= Integer.MAX_VALUE) {
-      return to;
+    int base = from;
+    while (n > 1) {
+      int half = n >>> 1;
+      int r = (base + half) * width;
+      base = (wide ? getLong(rows, r) : rows[r]) <= key ? base + half : base;
+      n -= half;
     }
-    return EntityGroup.upperBound(itime, from, to, (int) k);
+    int r = base * width;
+    return (wide ? getLong(rows, r) : rows[r]) <= key ? base + 1 : base;
   }
 
   /**
@@ -277,7 +427,7 @@ final class EntityState {
     long cutoff = lastTime - retention;
     int from = head;
     int end = end();
-    int keep = size > 0 && time(head) <= cutoff ? upperBound(head, end, cutoff) : head;
+    int keep = size > 0 && time(head) <= cutoff ? firstAfter(cutoff) : head;
     int dropped = Math.max(0, (end - keep) - (maxEvents - 1));
     keep += dropped;
     if (keep > from) {
@@ -300,55 +450,33 @@ final class EntityState {
       pos--;
     }
     int tail = end() - pos;
+    int w = width;
     if (tail > 0) {
-      shift(pos, tail);
+      System.arraycopy(data, pos * w, data, (pos + 1) * w, tail * w);
     }
     setTime(pos, t);
     setAmount(pos, amt);
-    if (label != null) {
-      txHash[pos] = hash;
-      label[pos] = NO_LABEL;
-      labelTime[pos] = 0;
+    if (labelled) {
+      int r = pos * w + hashAt;
+      data[r] = hash;
+      data[r + 1] = NO_LABEL;
+      data[r + 2] = 0;
+      data[r + 3] = 0;
     }
-    for (int i = 0; i < others.length; i++) {
-      others[i][pos] = keyHashes[otherIndex[i]];
+    int o = pos * w + othersAt;
+    for (int c = 0; c < otherCount; c++) {
+      data[o + c] = keyHashes[otherIndex[c]];
     }
-    if (lat != null) {
-      lat[pos] = (float) latitude;
-      lon[pos] = (float) longitude;
+    if (located) {
+      setLocation(pos, (float) latitude, (float) longitude);
     }
     size++;
     windows.inserted(this, pos, t);
     return dropped;
   }
 
-  private void shift(int pos, int tail) {
-    if (itime != null) {
-      System.arraycopy(itime, pos, itime, pos + 1, tail);
-    } else {
-      System.arraycopy(ltime, pos, ltime, pos + 1, tail);
-    }
-    if (iamount != null) {
-      System.arraycopy(iamount, pos, iamount, pos + 1, tail);
-    } else {
-      System.arraycopy(damount, pos, damount, pos + 1, tail);
-    }
-    if (label != null) {
-      System.arraycopy(txHash, pos, txHash, pos + 1, tail);
-      System.arraycopy(label, pos, label, pos + 1, tail);
-      System.arraycopy(labelTime, pos, labelTime, pos + 1, tail);
-    }
-    for (int[] o : others) {
-      System.arraycopy(o, pos, o, pos + 1, tail);
-    }
-    if (lat != null) {
-      System.arraycopy(lat, pos, lat, pos + 1, tail);
-      System.arraycopy(lon, pos, lon, pos + 1, tail);
-    }
-  }
-
   private int capacity() {
-    return itime != null ? itime.length : ltime.length;
+    return data.length / width;
   }
 
   private void ensureRoom(Windows windows) {
@@ -356,99 +484,28 @@ final class EntityState {
     if (end() < length) {
       return;
     }
-    // Compact in place while that leaves at least an eighth of the arrays free and they are at most 1.4 times
-    // what is needed; else resize to a sixth more than needed (at least 2 more). Pruning moves head forward as
-    // fast as appends move the end, so arrays sized once for a peak would otherwise stay mostly empty: this keeps
-    // an entity's arrays within about 1.1 to 1.4 times its events, for one copy of them every size/8 to size/6
-    // appends, and an entity's many small arrays close to its need.
+    // Compact in place while that leaves at least an eighth of the rows free and they are at most 1.4 times
+    // what is needed. Else: an entity still growing (less than an eighth free) moves to half as many rows again as
+    // it needs (geometric growth: one copy every n/2 appends while its retention fills up, where a sixth more made
+    // one every n/6, allocating twice as much and leaving the old arrays to the old generation); one that shrank
+    // moves to a sixth more than needed. Pruning moves head forward as fast as appends move the end, so an array
+    // sized once for a peak would otherwise stay mostly empty: a steady entity's rows stay within about 1.1 to 1.4
+    // times its events (the first compaction after growth shrinks a larger array), for one copy every size/8 appends.
     int n = size + 1;
-    int capacity = length < n + (n >> 3) + 1 || length > n + (n >> 2) + (n >> 3) + 4 ? n + n / 6 + 2 : length;
+    int capacity = length < n + (n >> 3) + 1 ? n + (n >> 1) + 2
+        : length > n + (n >> 2) + (n >> 3) + 4 ? n + n / 6 + 2 : length;
+    int w = width;
     if (capacity == length) {
       // In place, storing no reference: a reference stored into an old object dirties its card (G1's write barrier
       // does not look at whether the value changed), and every dirty card is scanned by the next young collection.
-      compactInPlace();
+      System.arraycopy(data, head * w, data, 0, size * w);
     } else {
-      reallocate(capacity);
+      int[] moved = new int[capacity * w];
+      System.arraycopy(data, head * w, moved, 0, size * w);
+      data = moved;
     }
     windows.shift(this, -head);
     head = 0;
-  }
-
-  private void compactInPlace() {
-    slide(itime != null ? itime : ltime);
-    slide(iamount != null ? iamount : damount);
-    if (label != null) {
-      slide(txHash);
-      slide(label);
-      slide(labelTime);
-    }
-    for (int[] o : others) {
-      slide(o);
-    }
-    if (lat != null) {
-      slide(lat);
-      slide(lon);
-    }
-  }
-
-  /** Moves the events of a primitive column to its start. */
-  private void slide(Object column) {
-    System.arraycopy(column, head, column, 0, size);
-  }
-
-  private void reallocate(int capacity) {
-    if (itime != null) {
-      itime = move(itime, capacity);
-    } else {
-      ltime = move(ltime, capacity);
-    }
-    if (iamount != null) {
-      iamount = move(iamount, capacity);
-    } else {
-      damount = move(damount, capacity);
-    }
-    if (label != null) {
-      txHash = move(txHash, capacity);
-      label = move(label, capacity);
-      labelTime = move(labelTime, capacity);
-    }
-    for (int i = 0; i < others.length; i++) {
-      others[i] = move(others[i], capacity);
-    }
-    if (lat != null) {
-      lat = move(lat, capacity);
-      lon = move(lon, capacity);
-    }
-  }
-
-  private long[] move(long[] a, int capacity) {
-    long[] b = new long[capacity];
-    System.arraycopy(a, head, b, 0, size);
-    return b;
-  }
-
-  private double[] move(double[] a, int capacity) {
-    double[] b = new double[capacity];
-    System.arraycopy(a, head, b, 0, size);
-    return b;
-  }
-
-  private int[] move(int[] a, int capacity) {
-    int[] b = new int[capacity];
-    System.arraycopy(a, head, b, 0, size);
-    return b;
-  }
-
-  private byte[] move(byte[] a, int capacity) {
-    byte[] b = new byte[capacity];
-    System.arraycopy(a, head, b, 0, size);
-    return b;
-  }
-
-  private float[] move(float[] a, int capacity) {
-    float[] b = new float[capacity];
-    System.arraycopy(a, head, b, 0, size);
-    return b;
   }
 
   /**
@@ -457,20 +514,16 @@ final class EntityState {
    * @return whether the event was found
    */
   boolean applyLabel(long t, int hash, byte value, long at, Windows windows) {
-    if (label == null) {
+    if (!labelled) {
       return false;
     }
     int end = end();
     // The first event at t: the first after t - 1 (t > Long.MIN_VALUE, as no event is recorded at it).
     int lo = t == Long.MIN_VALUE ? head : upperBound(head, end, t - 1);
     for (int i = lo; i < end && time(i) == t; i++) {
-      if (txHash[i] == hash) {
-        byte old = label[i];
-        label[i] = value;
-        labelTime[i] = at;
-        if (value == FRAUD) {
-          maxFraudLabelTime = Math.max(maxFraudLabelTime, at);
-        }
+      if (txHash(i) == hash) {
+        byte old = label(i);
+        setLabel(i, hash, value, at);
         windows.relabelled(this, i, old, value);
         return true;
       }
@@ -479,86 +532,76 @@ final class EntityState {
   }
 
   /**
-   * The first step of {@link #touch}: reads, without the lock, the fields, the window bounds and the columns'
-   * lengths (their headers), so that the elements can be loaded in a next step. Racy; nothing is written.
+   * The first level of the racy warm-up (see OnlineFeaturePipeline.process): reads, without the lock, a field at
+   * each end of this object (a long, laid out first, and a reference, laid out last), so that both of its cache
+   * lines are on their way. Nothing is written.
+   */
+  int touchState() {
+    return (int) firstTime + (data == null ? 0 : 1) + (sets == null ? 0 : 2);
+  }
+
+  /**
+   * The second level: reads, without the lock, the headers of the rows, of the window array (whose first line also
+   * holds the window bounds) and of the multiset array, so that the next level can load the rows at the bounds.
+   * Racy; nothing is written.
    */
   int touchHeaders() {
-    int x = head + size;
+    int x = head + size + data.length;
     int[] w = win;
-    if (w != null) {
-      for (int k = 0; k < w.length; k++) {
-        x += w[k];
+    x += w == null || w.length == 0 ? 0 : w[0];
+    IntCounts[] c = sets;
+    return c == null || c.length == 0 || c[0] == null ? x : x + 1;
+  }
+
+  /**
+   * The third level: reads, without the lock, one int in every further cache line of the window array (its
+   * aggregates): 16 ints apart and the last one, so that every 64-byte line it spans is loaded, each with one load
+   * instead of one per int; and the distinct-key multiset objects, for the cells a next level reads (see
+   * Windows.touchSets). Racy; nothing is written.
+   */
+  int touchWindows() {
+    int[] w = win;
+    if (w == null || w.length == 0) {
+      return 0;
+    }
+    int x = w[w.length - 1];
+    for (int k = 16; k < w.length; k += 16) {
+      x += w[k];
+    }
+    IntCounts[] c = sets;
+    if (c != null) {
+      for (IntCounts counts : c) {
+        x += counts == null ? 0 : counts.touchObject();
       }
     }
-    int[] t = itime;
-    int[] a = iamount;
-    byte[] l = label;
-    x += (t == null ? 0 : t.length) + (a == null ? 0 : a.length) + (l == null ? 0 : l.length);
-    int[] h = txHash;
-    long[] lt = labelTime;
-    x += (h == null ? 0 : h.length) + (lt == null ? 0 : lt.length);
-    for (int[] o : others) {
-      x += o == null ? 0 : o.length;
-    }
-    float[] la = lat;
-    float[] lo = lon;
-    x += (la == null ? 0 : la.length) + (lo == null ? 0 : lo.length);
     return x;
   }
 
   /**
-   * Reads, without the lock, one value from each column a transaction will read or write (the newest event, both
-   * bounds of every window: the first {@code bounds} ints of {@link #win}) and returns their sum: a racy read that
-   * only warms the caches before the state is locked (see OnlineFeaturePipeline.process). Every index is checked
-   * against the array it reads, whatever a concurrent writer is doing; nothing is written.
+   * Reads, without the lock, the rows a transaction will read or write (the newest event, the events at both bounds
+   * of every window: the first {@code bounds} ints of {@link #win}; a row's first and last int, as a row may span two
+   * cache lines) and returns their sum: a racy read that only warms the caches before the state is locked (see
+   * OnlineFeaturePipeline.process). Every index is checked against the array it reads, whatever a concurrent
+   * writer is doing; nothing is written.
    */
   int touch(int bounds) {
-    int i = head + size - 1;
+    int[] d = data;
+    int w = width;
+    int last = w - 1;
     int x = 0;
-    int[] t = itime;
-    int[] w = win;
-    int[] a = iamount;
-    byte[] l = label;
-    if (w != null && t != null && a != null) {
-      for (int k = 0; k < w.length && k < bounds; k++) {
-        int b = w[k];
-        if (b >= 0 && b < t.length && b < a.length) {
-          x += t[b] + a[b];
-          if (l != null && b < l.length) {
-            x += l[b];
-          }
+    int rows = d.length / w;
+    int[] win = this.win;
+    if (win != null) {
+      for (int k = 0; k < win.length && k < bounds; k++) {
+        int b = win[k];
+        if (b >= 0 && b < rows) {
+          x += d[b * w] + d[b * w + last];
         }
       }
     }
-    if (i < 0) {
-      return x;
-    }
-    if (t != null && i < t.length) {
-      x += t[i];
-    }
-    if (a != null && i < a.length) {
-      x += a[i];
-    }
-    if (l != null && i < l.length) {
-      x += l[i];
-    }
-    int[] h = txHash;
-    if (h != null && i < h.length) {
-      x += h[i];
-    }
-    long[] lt = labelTime;
-    if (lt != null && i < lt.length) {
-      x += (int) lt[i];
-    }
-    for (int[] o : others) {
-      if (o != null && i < o.length) {
-        x += o[i];
-      }
-    }
-    float[] la = lat;
-    float[] lo = lon;
-    if (la != null && lo != null && i < la.length && i < lo.length) {
-      x += Float.floatToRawIntBits(la[i]) + Float.floatToRawIntBits(lo[i]);
+    int i = head + size - 1;
+    if (i >= 0 && i < rows) {
+      x += d[i * w] + d[i * w + last];
     }
     return x;
   }
@@ -566,7 +609,7 @@ final class EntityState {
   /** Returns the index of the newest located event at or before {@code t}, or -1. */
   int lastLocatedAtOrBefore(long t) {
     for (int i = end() - 1; i >= head; i--) {
-      if (time(i) <= t && !Float.isNaN(lat[i])) {
+      if (time(i) <= t && !Float.isNaN(latitude(i))) {
         return i;
       }
     }
@@ -589,18 +632,8 @@ final class EntityState {
 
   /** Approximate heap bytes held, for the published memory figure. */
   long bytes() {
-    long b = 12 + 4L * 12 + 4 * 3 + 8 * 8;
-    b += itime != null ? 16 + 4L * itime.length : 16 + 8L * ltime.length;
-    b += iamount != null ? 16 + 4L * iamount.length : 16 + 8L * damount.length;
-    if (label != null) {
-      b += 16 + 4L * txHash.length + 16 + label.length + 16 + 8L * labelTime.length;
-    }
-    for (int[] o : others) {
-      b += 16 + 4L * o.length;
-    }
-    if (lat != null) {
-      b += 2 * (16 + 4L * lat.length);
-    }
+    long b = 12 + 4L * 3 + 4 * 3 + 8 * 8 + 8 + 8;
+    b += 16 + 4L * data.length;
     if (win != null) {
       b += 16 + 4L * win.length;
     }

@@ -5,26 +5,27 @@ package dev.fraudengine.features;
  * sliding window, kept up to date as events enter and leave it, so that a distinct count or a "seen before" test
  * costs one lookup instead of a scan of the window.
  *
- * Open addressing with linear probing in two parallel arrays (power-of-two length, at most half full); removal uses
- * backward-shift deletion (Knuth, TAOCP vol. 3, 6.4, Algorithm R), so no tombstones accumulate however many keys
- * come and go. The table halves when it falls under an eighth full.
+ * Open addressing with linear probing over (key, count) pairs interleaved in one int array (a power-of-two number
+ * of slots, at most half full): a lookup reads one cache line where two parallel arrays read two, and a resize
+ * stores one reference into the (usually old) owner. Removal uses backward-shift deletion (Knuth, TAOCP vol. 3,
+ * 6.4, Algorithm R), so no tombstones accumulate however many keys come and go. The table halves when it falls
+ * under an eighth full.
  *
  * Not thread-safe: owned by one EntityState, under its lock.
  */
 final class IntCounts {
-  private static final int MIN_LENGTH = 16;
+  private static final int MIN_SLOTS = 16;
 
-  private int[] keys;
-  private int[] counts;
+  /** Slot i's key at 2 i (0: empty), its count at 2 i + 1. */
+  private int[] cells;
   private int size;
 
   IntCounts(int expected) {
-    int length = MIN_LENGTH;
-    while (length < 2 * expected) {
-      length <<= 1;
+    int slots = MIN_SLOTS;
+    while (slots < 2 * expected) {
+      slots <<= 1;
     }
-    keys = new int[length];
-    counts = new int[length];
+    cells = new int[2 * slots];
   }
 
   /** The number of distinct keys held. */
@@ -32,20 +33,26 @@ final class IntCounts {
     return size;
   }
 
-  /** Whether {@code key} (non-zero) is held. */
   /**
    * Reads, without the lock, the cell where a lookup of {@code key} starts, and returns it: a racy read that only
-   * warms the caches (the table's length is always a power of two, so the index is in range whatever a writer does).
+   * warms the caches (the number of slots is always a power of two, so the index is in range whatever a writer does).
    */
   int touch(int key) {
-    int[] k = keys;
-    return k[mix(key) & (k.length - 1)];
+    int[] c = cells;
+    return c[2 * (mix(key) & ((c.length >> 1) - 1))];
   }
 
-    boolean contains(int key) {
-    int mask = keys.length - 1;
-    for (int i = mix(key) & mask; keys[i] != 0; i = (i + 1) & mask) {
-      if (keys[i] == key) {
+  /** Reads, without the lock, this object's field (its cache line), for {@link #touch} to follow. */
+  int touchObject() {
+    return cells == null ? 0 : 1;
+  }
+
+  /** Whether {@code key} (non-zero) is held. */
+  boolean contains(int key) {
+    int[] c = cells;
+    int mask = (c.length >> 1) - 1;
+    for (int i = mix(key) & mask; c[2 * i] != 0; i = (i + 1) & mask) {
+      if (c[2 * i] == key) {
         return true;
       }
     }
@@ -54,20 +61,21 @@ final class IntCounts {
 
   /** Adds one occurrence of {@code key} (non-zero). */
   void add(int key) {
-    int mask = keys.length - 1;
+    int[] c = cells;
+    int mask = (c.length >> 1) - 1;
     int i = mix(key) & mask;
-    while (keys[i] != 0) {
-      if (keys[i] == key) {
-        counts[i]++;
+    while (c[2 * i] != 0) {
+      if (c[2 * i] == key) {
+        c[2 * i + 1]++;
         return;
       }
       i = (i + 1) & mask;
     }
-    keys[i] = key;
-    counts[i] = 1;
+    c[2 * i] = key;
+    c[2 * i + 1] = 1;
     size++;
-    if (2 * size > keys.length) {
-      resize(keys.length << 1);
+    if (2 * size > mask + 1) {
+      resize(2 * (mask + 1));
     }
   }
 
@@ -77,51 +85,51 @@ final class IntCounts {
    * @throws IllegalStateException if it is not: the window and this multiset disagree
    */
   void remove(int key) {
-    int mask = keys.length - 1;
+    int[] c = cells;
+    int mask = (c.length >> 1) - 1;
     int i = mix(key) & mask;
-    while (keys[i] != key) {
-      if (keys[i] == 0) {
+    while (c[2 * i] != key) {
+      if (c[2 * i] == 0) {
         throw new IllegalStateException("key " + key + " is not in the window's multiset");
       }
       i = (i + 1) & mask;
     }
-    if (--counts[i] > 0) {
+    if (--c[2 * i + 1] > 0) {
       return;
     }
     size--;
     // Backward-shift deletion: move later members of the probe run into the hole when their home allows it.
     int hole = i;
-    for (int j = (hole + 1) & mask; keys[j] != 0; j = (j + 1) & mask) {
-      int home = mix(keys[j]) & mask;
+    for (int j = (hole + 1) & mask; c[2 * j] != 0; j = (j + 1) & mask) {
+      int home = mix(c[2 * j]) & mask;
       if (((j - home) & mask) >= ((j - hole) & mask)) {
-        keys[hole] = keys[j];
-        counts[hole] = counts[j];
+        c[2 * hole] = c[2 * j];
+        c[2 * hole + 1] = c[2 * j + 1];
         hole = j;
       }
     }
-    keys[hole] = 0;
-    counts[hole] = 0;
-    if (keys.length > MIN_LENGTH && 8 * size < keys.length) {
-      resize(keys.length >> 1);
+    c[2 * hole] = 0;
+    c[2 * hole + 1] = 0;
+    if (mask + 1 > MIN_SLOTS && 8 * size < mask + 1) {
+      resize((mask + 1) >> 1);
     }
   }
 
-  private void resize(int length) {
-    int[] oldKeys = keys;
-    int[] oldCounts = counts;
-    keys = new int[length];
-    counts = new int[length];
-    int mask = length - 1;
-    for (int j = 0; j < oldKeys.length; j++) {
-      if (oldKeys[j] != 0) {
-        int i = mix(oldKeys[j]) & mask;
-        while (keys[i] != 0) {
+  private void resize(int slots) {
+    int[] old = cells;
+    int[] c = new int[2 * slots];
+    int mask = slots - 1;
+    for (int j = 0; j < old.length; j += 2) {
+      if (old[j] != 0) {
+        int i = mix(old[j]) & mask;
+        while (c[2 * i] != 0) {
           i = (i + 1) & mask;
         }
-        keys[i] = oldKeys[j];
-        counts[i] = oldCounts[j];
+        c[2 * i] = old[j];
+        c[2 * i + 1] = old[j + 1];
       }
     }
+    cells = c;
   }
 
   private static int mix(int h) {
@@ -131,6 +139,6 @@ final class IntCounts {
 
   /** Approximate heap bytes held. */
   long bytes() {
-    return 16 + 4 + 8 + 2 * (16 + 4L * keys.length);
+    return 16 + 4 + 4 + 16 + 4L * cells.length;
   }
 }

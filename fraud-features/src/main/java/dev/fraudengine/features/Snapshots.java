@@ -191,17 +191,17 @@ final class Snapshots {
     for (int i = s.head; i < s.end(); i++) {
       out.writeLong(s.time(i));
       out.writeDouble(s.amount(i));
-      if (s.label != null) {
-        out.writeInt(s.txHash[i]);
-        out.writeByte(s.label[i]);
-        out.writeLong(s.labelTime[i]);
+      if (s.labelled()) {
+        out.writeInt(s.txHash(i));
+        out.writeByte(s.label(i));
+        out.writeLong(s.labelTime(i));
       }
-      for (int[] o : s.others) {
-        out.writeInt(o[i]);
+      for (int c = 0; c < s.otherColumns(); c++) {
+        out.writeInt(s.other(i, c));
       }
-      if (s.lat != null) {
-        out.writeFloat(s.lat[i]);
-        out.writeFloat(s.lon[i]);
+      if (s.located()) {
+        out.writeFloat(s.latitude(i));
+        out.writeFloat(s.longitude(i));
       }
     }
   }
@@ -358,20 +358,17 @@ final class Snapshots {
       }
       previous = time;
       s.load(time, in.readDouble());
-      if (s.label != null) {
-        s.txHash[i] = in.readInt();
-        s.label[i] = in.readByte();
-        s.labelTime[i] = in.readLong();
-        if (s.label[i] == EntityState.FRAUD) {
-          s.maxFraudLabelTime = Math.max(s.maxFraudLabelTime, s.labelTime[i]);
-        }
+      if (s.labelled()) {
+        int hash = in.readInt();
+        byte label = in.readByte();
+        s.setLabel(i, hash, label, in.readLong());
       }
-      for (int[] o : s.others) {
-        o[i] = in.readInt();
+      for (int c = 0; c < s.otherColumns(); c++) {
+        s.setOther(i, c, in.readInt());
       }
-      if (s.lat != null) {
-        s.lat[i] = in.readFloat();
-        s.lon[i] = in.readFloat();
+      if (s.located()) {
+        float latitude = in.readFloat();
+        s.setLocation(i, latitude, in.readFloat());
       }
     }
     return s;

@@ -116,14 +116,12 @@ final class Windows {
     return slots;
   }
 
-  /** The long stored as two ints at {@code i} (high half first). */
   private static long get(int[] win, int i) {
-    return (long) win[i] << 32 | win[i + 1] & 0xFFFF_FFFFL;
+    return EntityState.getLong(win, i);
   }
 
   private static void set(int[] win, int i, long v) {
-    win[i] = (int) (v >>> 32);
-    win[i + 1] = (int) v;
+    EntityState.setLong(win, i, v);
   }
 
   private static double getDouble(int[] win, int i) {
@@ -184,10 +182,11 @@ final class Windows {
         IntCounts[] sets = s.sets;
         if ((sets == null || sets[j] == null) && n > SET_ABOVE) {
           IntCounts c = new IntCounts(n);
-          int[] keys = s.others[setColumn[j]];
+          int column = setColumn[j];
           for (int i = lo; i < hi; i++) {
-            if (keys[i] != 0) {
-              c.add(keys[i]);
+            int key = s.other(i, column);
+            if (key != 0) {
+              c.add(key);
             }
           }
           if (sets == null) {
@@ -222,7 +221,7 @@ final class Windows {
         }
       }
     }
-    if (fraudAt[k] >= 0 && s.label[i] == EntityState.FRAUD) {
+    if (fraudAt[k] >= 0 && s.label(i) == EntityState.FRAUD) {
       s.win[fraudAt[k]]++;
     }
     if (validAt[k] >= 0) {
@@ -249,7 +248,7 @@ final class Windows {
     for (int j : setsOf[k]) {
       IntCounts c = sets[j];
       if (c != null) {
-        int key = s.others[setColumn[j]][i];
+        int key = s.other(i, setColumn[j]);
         if (key != 0) {
           if (add) {
             c.add(key);
@@ -278,7 +277,7 @@ final class Windows {
         }
       }
     }
-    if (fraudAt[k] >= 0 && s.label[i] == EntityState.FRAUD) {
+    if (fraudAt[k] >= 0 && s.label(i) == EntityState.FRAUD) {
       s.win[fraudAt[k]]--;
     }
     if (validAt[k] >= 0 && s.win[validAt[k]] != 0) {
@@ -435,7 +434,7 @@ final class Windows {
     }
     int frauds = 0;
     for (int i = s.win[2 * k]; i < s.win[2 * k + 1]; i++) {
-      if (s.label[i] == EntityState.FRAUD && s.labelTime[i] <= t) {
+      if (s.label(i) == EntityState.FRAUD && s.labelTime(i) <= t) {
         frauds++;
       }
     }
@@ -448,7 +447,7 @@ final class Windows {
     if (c != null) {
       return c.size() + (current != 0 && !c.contains(current) ? 1 : 0);
     }
-    int[] keys = s.others[setColumn[j]];
+    int column = setColumn[j];
     int lo = s.win[2 * k];
     int hi = s.win[2 * k + 1];
     // A key is new unless an earlier one equals it. One bit per key's hash, of the keys seen so far: a key whose bit
@@ -457,16 +456,16 @@ final class Windows {
     long seen = 0;
     int count = 0;
     for (int i = lo; i < hi; i++) {
-      int key = keys[i];
+      int key = s.other(i, column);
       if (key != 0) {
         long bit = bit(key);
-        if ((seen & bit) == 0 || indexOf(keys, lo, i, key) < 0) {
+        if ((seen & bit) == 0 || !holds(s, column, lo, i, key)) {
           count++;
         }
         seen |= bit;
       }
     }
-    if (current != 0 && ((seen & bit(current)) == 0 || indexOf(keys, lo, hi, current) < 0)) {
+    if (current != 0 && ((seen & bit(current)) == 0 || !holds(s, column, lo, hi, current))) {
       count++;
     }
     return count;
@@ -506,15 +505,19 @@ final class Windows {
     if (c != null) {
       return c.contains(key);
     }
-    return indexOf(s.others[setColumn[j]], s.win[2 * k], s.win[2 * k + 1], key) >= 0;
+    return holds(s, setColumn[j], s.win[2 * k], s.win[2 * k + 1], key);
   }
 
-  private static int indexOf(int[] keys, int from, int to, int key) {
-    for (int i = from; i < to; i++) {
-      if (keys[i] == key) {
-        return i;
+  /**
+   * Whether an event in [from, to) has {@code key} in other-key column {@code column}. Newest first: a key seen
+   * lately is found in the rows the transaction has loaded already, not in older, colder ones.
+   */
+  private static boolean holds(EntityState s, int column, int from, int to, int key) {
+    for (int i = to - 1; i >= from; i--) {
+      if (s.other(i, column) == key) {
+        return true;
       }
     }
-    return -1;
+    return false;
   }
 }

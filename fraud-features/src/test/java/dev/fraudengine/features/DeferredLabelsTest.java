@@ -259,7 +259,7 @@ class DeferredLabelsTest {
   private static List<String> labels(EntityState s) {
     List<String> out = new ArrayList<>();
     for (int i = s.head; i < s.head + s.size; i++) {
-      out.add(s.label[i] + "@" + s.labelTime[i]);
+      out.add(s.label(i) + "@" + s.labelTime(i));
     }
     return out;
   }

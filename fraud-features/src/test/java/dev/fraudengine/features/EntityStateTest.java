@@ -34,8 +34,8 @@ class EntityStateTest {
       assertThat(s.time(s.end() - 1)).isEqualTo(t);
       assertThat(s.time(s.head)).isEqualTo(t - (s.size - 1) * (DAY + 1));
     }
-    assertThat(s.itime).isNotNull();
-    assertThat(s.iamount).isNotNull();
+    assertThat(s.wideTime).isFalse();
+    assertThat(s.wideAmount).isFalse();
     assertThat(s.amount(s.head)).isEqualTo(10.25);
   }
 
@@ -46,7 +46,7 @@ class EntityStateTest {
     s.record(t0, 1, 0, new int[0], new int[0], Double.NaN, Double.NaN, 90 * DAY, 10_000, NONE);
     s.record(t0 + 30 * DAY, 2, 0, new int[0], new int[0], Double.NaN, Double.NaN, 90 * DAY, 10_000, NONE);
     s.record(t0 + 60 * DAY, 3, 0, new int[0], new int[0], Double.NaN, Double.NaN, 90 * DAY, 10_000, NONE);
-    assertThat(s.itime).isNull();
+    assertThat(s.wideTime).isTrue();
     assertThat(s.size).isEqualTo(3);
     assertThat(new long[] {s.time(0), s.time(1), s.time(2)}).containsExactly(t0, t0 + 30 * DAY, t0 + 60 * DAY);
   }
@@ -57,8 +57,93 @@ class EntityStateTest {
     s.record(0, 12.34, 0, new int[0], new int[0], Double.NaN, Double.NaN, DAY, 10_000, NONE);
     s.record(1, 1.0 / 3, 0, new int[0], new int[0], Double.NaN, Double.NaN, DAY, 10_000, NONE);
     s.record(2, 300_000.01, 0, new int[0], new int[0], Double.NaN, Double.NaN, DAY, 10_000, NONE);
-    assertThat(s.iamount).isNull();
+    assertThat(s.wideAmount).isTrue();
     assertThat(new double[] {s.amount(0), s.amount(1), s.amount(2)}).containsExactly(12.34, 1.0 / 3, 300_000.01);
+  }
+
+  @Test
+  void record_fallbacksToWideTimesAndAmounts_keepEveryOtherFieldOfEveryRow() {
+    // a labelled, located state with two other-key fields: rows are rewritten when amounts, then times, widen
+    EntityState s = new EntityState(true, 2, true, 4);
+    long[] times = {-5_000L, 3_000L, 10 * DAY, 20 * DAY, 20 * DAY, 30 * DAY, 60 * DAY, 61 * DAY};
+    double[] amounts = {1.5, 2.25, 1.0 / 3, 4, 5.0001, 0.1 + 0.2, 7, 8};
+    for (int i = 0; i < times.length; i++) {
+      s.record(times[i], amounts[i], 1_000 + i, new int[] {0, 10 + i, 20 + i}, new int[] {1, 2}, i, -i, 90 * DAY,
+          10_000, NONE);
+      if (i == 1) {
+        assertThat(s.applyLabel(times[1], 1_001, EntityState.FRAUD, 77L, NONE)).isTrue();
+        assertThat(s.wideAmount).isFalse();
+      }
+      if (i == 2) {
+        assertThat(s.wideAmount).isTrue();
+        assertThat(s.wideTime).isFalse();
+      }
+    }
+    assertThat(s.wideTime).isTrue();
+    assertThat(s.size).isEqualTo(times.length);
+    for (int i = 0; i < times.length; i++) {
+      int at = s.head + i;
+      assertThat(s.time(at)).as("event %d", i).isEqualTo(times[i]);
+      assertThat(s.amount(at)).as("event %d", i).isEqualTo(amounts[i]);
+      assertThat(s.txHash(at)).isEqualTo(1_000 + i);
+      assertThat(s.label(at)).isEqualTo(i == 1 ? EntityState.FRAUD : EntityState.NO_LABEL);
+      assertThat(s.labelTime(at)).isEqualTo(i == 1 ? 77L : 0L);
+      assertThat(s.other(at, 0)).isEqualTo(10 + i);
+      assertThat(s.other(at, 1)).isEqualTo(20 + i);
+      assertThat(s.latitude(at)).isEqualTo((float) i);
+      assertThat(s.longitude(at)).isEqualTo((float) -i);
+    }
+    assertThat(s.maxFraudLabelTime).isEqualTo(77L);
+    assertThat(s.applyLabel(20 * DAY, 1_004, EntityState.LEGITIMATE, 99L, NONE)).isTrue();
+    assertThat(s.label(s.head + 4)).isEqualTo(EntityState.LEGITIMATE);
+    assertThat(s.label(s.head + 3)).isEqualTo(EntityState.NO_LABEL);
+    assertThat(s.applyLabel(20 * DAY, 12, EntityState.FRAUD, 99L, NONE)).as("no such id hash").isFalse();
+  }
+
+  @Test
+  void upperBound_keysFarFromTheBase_saturateInsteadOfOverflowing() {
+    EntityState s = new EntityState(false, 0, false, 4);
+    long t0 = 1_700_000_000_000L;
+    for (int i = 0; i < 3; i++) {
+      s.record(t0 + i, 1, 0, new int[0], new int[0], Double.NaN, Double.NaN, DAY, 10_000, NONE);
+    }
+    assertThat(s.upperBound(0, 3, Long.MIN_VALUE)).isZero();
+    assertThat(s.upperBound(0, 3, Long.MAX_VALUE)).isEqualTo(3);
+    assertThat(s.upperBound(0, 3, t0)).isEqualTo(1);
+    assertThat(s.upperBound(0, 3, t0 - (1L << 40))).isZero();
+    EntityState negative = new EntityState(false, 0, false, 4);
+    negative.record(-t0, 1, 0, new int[0], new int[0], Double.NaN, Double.NaN, DAY, 10_000, NONE);
+    assertThat(negative.upperBound(0, 1, Long.MAX_VALUE)).isEqualTo(1);
+    assertThat(negative.upperBound(0, 1, Long.MIN_VALUE)).isZero();
+  }
+
+  @Test
+  void record_pruningFewOrManyEvents_keepsExactlyThoseAfterTheCutoff() {
+    long seed = System.nanoTime();
+    System.out.println("EntityStateTest pruning seed " + seed);
+    java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
+    EntityState s = new EntityState(false, 0, false, 4);
+    java.util.ArrayDeque<Long> kept = new java.util.ArrayDeque<>();
+    long t = 0;
+    long retention = 100_000;
+    for (int i = 0; i < 5_000; i++) {
+      // mostly small steps (a few events pruned), sometimes equal times, sometimes a jump pruning many or all
+      t += r.nextInt(20) == 0 ? r.nextLong(retention * 2) : r.nextInt(4) == 0 ? 0 : r.nextLong(2_000);
+      s.record(t, 1, 0, new int[0], new int[0], Double.NaN, Double.NaN, retention, 10_000, NONE);
+      kept.addLast(t);
+      while (kept.peekFirst() <= t - retention) {
+        kept.removeFirst();
+      }
+      assertThat(s.size).as("seed %d, event %d", seed, i).isEqualTo(kept.size());
+      assertThat(s.time(s.head)).as("seed %d, event %d", seed, i).isEqualTo(kept.peekFirst());
+    }
+  }
+
+  @Test
+  void constructor_tooManyOtherColumns_isRefused() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new EntityState(false, 65, false, 4))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("otherColumns must be in [0, 64], got 65");
   }
 
   @Test
@@ -86,6 +171,39 @@ class EntityStateTest {
     assertThat(s.touch(2)).isEqualTo(before);
     assertThat(s.bytes()).isEqualTo(bytes);
   }
+  @Test
+  void touchLevels_readOneIntPerWindowLineAndTheHeaders_changingNothing() {
+    // five slots with every aggregate: a window array of more than 32 ints (three lines or more), one multiset
+    byte all = Windows.NEED_SUM | Windows.NEED_SQUARES | Windows.NEED_MIN_MAX | Windows.NEED_FRAUDS;
+    Windows w = new Windows(new long[] {DAY, 2 * DAY, 3 * DAY, 4 * DAY, 5 * DAY}, new long[5],
+        new byte[] {all, all, all, all, all}, new int[] {0}, new int[] {0});
+    EntityState s = new EntityState(true, 1, false, 4);
+    assertThat(s.touchWindows()).as("no windows yet").isZero();
+    assertThat(s.touchHeaders()).as("no windows yet").isEqualTo(s.data.length);
+    for (int i = 0; i < 40; i++) {
+      w.moveTo(s, i * 1000L);
+      s.record(i * 1000L, 1 + i, i, new int[] {1, 100 + i}, new int[] {1}, Double.NaN, Double.NaN, DAY, 10_000, w);
+    }
+    w.moveTo(s, 40_000L);
+    assertThat(s.win.length).isGreaterThan(32);
+    assertThat(s.sets[0]).isNotNull();
+    int lines = s.win[s.win.length - 1] + 1;
+    for (int k = 16; k < s.win.length; k += 16) {
+      lines += s.win[k];
+    }
+    assertThat(s.touchWindows()).isEqualTo(lines);
+    assertThat(s.touchHeaders()).isEqualTo(s.head + s.size + s.data.length + s.win[0] + 1);
+    assertThat(s.touchState()).isEqualTo((int) s.firstTime + 1 + 2);
+    long bytes = s.bytes();
+    int[] win = s.win.clone();
+    s.touchState();
+    s.touchHeaders();
+    s.touchWindows();
+    assertThat(s.bytes()).isEqualTo(bytes);
+    assertThat(s.win).isEqualTo(win);
+    assertThat(w.distinct(s, 0, 0, 0)).isEqualTo(40);
+  }
+
   @Test
   void touchSets_busyWindowOnly_readsTheKeysCellAndChangesNothing() {
     // one 1-day slot counting distinct keys of other-key column 0 (the pipeline's key 1)
@@ -188,30 +306,20 @@ class EntityStateTest {
     }
   }
   @Test
-  void record_steadySlidingWindow_compactsInPlace_keepingTheSameArrays() {
+  void record_steadySlidingWindow_compactsInPlace_keepingTheSameArray() {
     EntityState s = new EntityState(true, 2, true, 4);
     Windows w = new Windows(new long[] {DAY}, new long[] {0}, new byte[] {Windows.NEED_SUM}, new int[0], new int[0]);
-    int[] times = null;
-    long[] labelTimes = null;
-    int[][] others = null;
-    float[] lats = null;
+    int[] rows = null;
     for (int i = 0; i < 200; i++) {
       long t = i * 1000L;
       w.moveTo(s, t);
       // retention 4.5 s: five events kept, the oldest dropped as each new one comes
-      s.record(t, 1 + i, i, new int[] {7, 100 + i, 200 + i}, new int[] {1, 2}, 45, 3, 4_500, 10_000, w);
+      s.record(t, 1 + i, i, new int[] {7, 100 + i, 200 + i}, new int[] {1, 2}, 45 + i, 3 - i, 4_500, 10_000, w);
       if (i == 50) {
-        times = s.itime;
-        labelTimes = s.labelTime;
-        others = new int[][] {s.others[0], s.others[1]};
-        lats = s.lat;
+        rows = s.data;
       }
       if (i > 50) {
-        assertThat(s.itime).as("event %d", i).isSameAs(times);
-        assertThat(s.labelTime).isSameAs(labelTimes);
-        assertThat(s.others[0]).isSameAs(others[0]);
-        assertThat(s.others[1]).isSameAs(others[1]);
-        assertThat(s.lat).isSameAs(lats);
+        assertThat(s.data).as("event %d", i).isSameAs(rows);
       }
       assertThat(s.size).isEqualTo(Math.min(i + 1, 5));
       for (int e = 0; e < s.size; e++) {
@@ -219,13 +327,47 @@ class EntityStateTest {
         int at = s.head + e;
         assertThat(s.time(at)).as("event %d at %d", i, e).isEqualTo(j * 1000L);
         assertThat(s.amount(at)).isEqualTo(1 + j);
-        assertThat(s.txHash[at]).isEqualTo(j);
-        assertThat(s.others[0][at]).isEqualTo(100 + j);
-        assertThat(s.others[1][at]).isEqualTo(200 + j);
+        assertThat(s.txHash(at)).isEqualTo(j);
+        assertThat(s.label(at)).isEqualTo(EntityState.NO_LABEL);
+        assertThat(s.labelTime(at)).isZero();
+        assertThat(s.other(at, 0)).isEqualTo(100 + j);
+        assertThat(s.other(at, 1)).isEqualTo(200 + j);
+        assertThat(s.latitude(at)).isEqualTo(45f + j);
+        assertThat(s.longitude(at)).isEqualTo(3f - j);
       }
       w.moveTo(s, t);
       assertThat(w.sum(s, 0)).as("event %d", i).isEqualTo(sumOfOnePlus(i - Math.min(i + 1, 5) + 1, i));
     }
+  }
+
+  @Test
+  void record_growingThenSteady_growsGeometricallyThenShrinksToTheSteadyBand() {
+    EntityState s = new EntityState(false, 0, false, 4);
+    int[] last = s.data;
+    int moves = 0;
+    // 10,000 events a second apart, retention 10,000 s: nothing pruned, the rows only grow
+    for (int i = 0; i < 10_000; i++) {
+      s.record(i * 1000L, 1, 0, new int[0], new int[0], Double.NaN, Double.NaN, 10_000_000L, 100_000, NONE);
+      if (s.data != last) {
+        moves++;
+        last = s.data;
+      }
+    }
+    assertThat(s.size).isEqualTo(10_000);
+    // half again each time from 4 rows: about 20 moves (a sixth more each time would take about 50)
+    assertThat(moves).isBetween(15, 22);
+    // then steady, at 1,000 events: every move shrinks, and the rows end within 1.1 to 1.4 times the events
+    for (int i = 10_000; i < 40_000; i++) {
+      s.record(i * 1000L, 1, 0, new int[0], new int[0], Double.NaN, Double.NaN, 999_500L, 100_000, NONE);
+    }
+    assertThat(s.size).isEqualTo(1_000);
+    int rows = s.data.length / 2; // a row: time and amount, an int each
+    assertThat(rows).isBetween(1_100, 1_404);
+    for (int i = 40_000; i < 50_000; i++) {
+      s.record(i * 1000L, 1, 0, new int[0], new int[0], Double.NaN, Double.NaN, 999_500L, 100_000, NONE);
+    }
+    assertThat(s.data.length / 2).as("steady: compacted in place").isEqualTo(rows);
+    assertThat(s.time(s.end() - 1)).isEqualTo(49_999_000L);
   }
 
   /** The sum of 1 + j for j in [from, to]. */
