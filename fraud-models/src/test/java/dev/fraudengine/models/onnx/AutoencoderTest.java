@@ -114,6 +114,54 @@ class AutoencoderTest {
   }
 
   @Test
+  void load_directoryWithoutNetworkFile_scoresThroughSelfContainedGraph() throws Exception {
+    copyMetadata(dir);
+    Files.copy(modelDir.resolve(Autoencoder.MODEL_FILE), dir.resolve(Autoencoder.MODEL_FILE));
+    float[][] rows = concat(legitimate(200, SEED + 8), anomalies(50, SEED + 9));
+    rows[0] = new float[WIDTH];
+    Arrays.fill(rows[0], Float.NaN);
+    try (AutoencoderModel selfContained = AutoencoderModel.load(dir, SCHEMA, "anomaly");
+        AutoencoderModel viaNetwork = AutoencoderModel.load(modelDir, SCHEMA, "anomaly")) {
+      double[] batch = selfContained.reconstructionErrors(rows);
+      for (int i = 0; i < rows.length; i++) {
+        double java = network.reconstructionError(rows[i]);
+        assertThat(selfContained.reconstructionError(rows[i])).as("row %d", i).isCloseTo(java, within(1e-5));
+        assertThat(batch[i]).as("row %d in a batch", i).isCloseTo(java, within(1e-5));
+        assertThat(viaNetwork.reconstructionError(rows[i])).as("row %d, network file", i).isCloseTo(
+            selfContained.reconstructionError(rows[i]), within(1e-5));
+      }
+    }
+  }
+
+  @Test
+  void load_brokenNetworkFile_failsNamingIt() throws Exception {
+    copyMetadata(dir);
+    Files.copy(modelDir.resolve(Autoencoder.MODEL_FILE), dir.resolve(Autoencoder.MODEL_FILE));
+    byte[] bytes = Files.readAllBytes(modelDir.resolve(Autoencoder.NETWORK_FILE));
+    Path file = dir.resolve(Autoencoder.NETWORK_FILE);
+    Files.write(file, Arrays.copyOf(bytes, bytes.length / 2));
+
+    assertThatThrownBy(() -> AutoencoderModel.load(dir, SCHEMA, "anomaly"))
+        .isInstanceOf(FraudEngineException.class)
+        .hasMessageContaining("MODEL_LOAD_FAILED")
+        .hasMessageContaining(file.toString());
+  }
+
+  @Test
+  void load_metadataWithBadStandardization_failsNamingTheValue() throws Exception {
+    Files.copy(modelDir.resolve(Autoencoder.NETWORK_FILE), dir.resolve(Autoencoder.NETWORK_FILE));
+    String text = Files.readString(modelDir.resolve(Autoencoder.METADATA_FILE));
+    Path metadata = dir.resolve(Autoencoder.METADATA_FILE);
+    Files.writeString(metadata, text.replaceFirst("\"means\" : \\[ [^,]+,", "\"means\" : [ \"x\","),
+        StandardCharsets.UTF_8);
+
+    assertThatThrownBy(() -> AutoencoderModel.load(dir, SCHEMA, "anomaly"))
+        .isInstanceOf(FraudEngineException.class)
+        .hasMessageContaining("MODEL_LOAD_FAILED")
+        .hasMessageContaining("standardization.means[0] must be a finite number");
+  }
+
+  @Test
   void reconstructionError_manyThreads_eachReadsItsOwnPinnedOutput() throws Exception {
     float[][] rows = concat(legitimate(400, SEED + 5), anomalies(100, SEED + 6));
     try (AutoencoderModel model = AutoencoderModel.load(modelDir, SCHEMA, "anomaly")) {
