@@ -240,18 +240,7 @@ public final class Autoencoder {
     g.node("Where", List.of("missing", "mean", INPUT), "filled");
     g.node("Sub", List.of("filled", "mean"), "centered");
     g.node("Mul", List.of("centered", "inv_std"), "z");
-    String a = "z";
-    int layers = sizes.length - 1;
-    for (int l = 0; l < layers; l++) {
-      g.initializer("w" + l, weights[l], sizes[l], sizes[l + 1]);
-      g.initializer("b" + l, biases[l], sizes[l + 1]);
-      String out = l < layers - 1 ? "pre" + l : "reconstruction";
-      g.node("Gemm", List.of(a, "w" + l, "b" + l), out);
-      if (l < layers - 1) {
-        g.node("Relu", List.of(out), "h" + l);
-        a = "h" + l;
-      }
-    }
+    addLayers(g, "z");
     g.node("Sub", List.of("reconstruction", "z"), "diff");
     g.node("Mul", List.of("diff", "diff"), "squared");
     g.node("ReduceMean", List.of("squared"), OUTPUT).attribute("axes", new long[] {1}).attribute("keepdims", 1L);
@@ -276,7 +265,16 @@ public final class Autoencoder {
         .output(NETWORK_OUTPUT, OnnxGraph.FLOAT, "N", 1L)
         .metadata("fraudengine.schema", schema.toString())
         .metadata("fraudengine.version", version);
-    String a = NETWORK_INPUT;
+    addLayers(g, NETWORK_INPUT);
+    g.node("Sub", List.of("reconstruction", NETWORK_INPUT), "diff");
+    g.node("ReduceSumSquare", List.of("diff"), NETWORK_OUTPUT).attribute("axes", new long[] {1})
+        .attribute("keepdims", 1L);
+    return g;
+  }
+
+  /** Adds the layers, (Gemm, Relu)… then Gemm, from the value {@code input} to the value "reconstruction". */
+  private void addLayers(OnnxGraph g, String input) {
+    String a = input;
     int layers = sizes.length - 1;
     for (int l = 0; l < layers; l++) {
       g.initializer("w" + l, weights[l], sizes[l], sizes[l + 1]);
@@ -288,9 +286,5 @@ public final class Autoencoder {
         a = "h" + l;
       }
     }
-    g.node("Sub", List.of("reconstruction", NETWORK_INPUT), "diff");
-    g.node("ReduceSumSquare", List.of("diff"), NETWORK_OUTPUT).attribute("axes", new long[] {1})
-        .attribute("keepdims", 1L);
-    return g;
   }
 }

@@ -55,14 +55,8 @@ record AutoencoderMetadata(String version, FeatureSchema schema, int[] layers, d
       p.add(q);
     }
     ObjectNode standardization = root.putObject("standardization");
-    ArrayNode m = standardization.putArray("means");
-    for (float v : means) {
-      m.add(v);
-    }
-    ArrayNode sc = standardization.putArray("scales");
-    for (float v : scales) {
-      sc.add(v);
-    }
+    addAll(standardization.putArray("means"), means);
+    addAll(standardization.putArray("scales"), scales);
     ObjectNode t = root.putObject("training");
     t.put("rows", training.rows());
     t.put("epochs", training.epochs());
@@ -134,6 +128,12 @@ record AutoencoderMetadata(String version, FeatureSchema schema, int[] layers, d
     } catch (IOException | IllegalArgumentException e) {
       throw new FraudEngineException(
           ErrorCode.MODEL_LOAD_FAILED, "autoencoder metadata " + file + " is not valid: " + e.getMessage(), e);
+    }
+  }
+
+  private static void addAll(ArrayNode array, float[] values) {
+    for (float v : values) {
+      array.add(v);
     }
   }
 
