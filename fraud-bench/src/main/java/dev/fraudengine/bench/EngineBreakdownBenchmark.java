@@ -30,9 +30,11 @@ import org.openjdk.jmh.annotations.Warmup;
  *       contributions in one call, as the engine asks for them;
  *   <li>{@code anomaly}: the ONNX autoencoder through ONNX Runtime;
  *   <li>{@code caseSearch}: the 5 nearest of the 100,000 known cases (approximate), embedding included;
- *   <li>{@code caseObserve}: what the engine asks of the case store after the search: remembering a new payment's
- *       embedding (embedded again) so that later feedback can make it a case; the payment is made in the call, as in
- *       {@code features};
+ *   <li>{@code caseObserve}: the case store remembering a new payment's embedding (embedding included) so that
+ *       later feedback can make it a case; the payment is made in the call, as in {@code features};
+ *   <li>{@code caseSearchThenObserve}: what the engine asks of the case store on each decision (since session 6):
+ *       both of the above in one call ({@code CaseStore.nearestThenObserve}), the payment embedded once; the payment
+ *       is made in the call, so this compares with {@code caseSearch + caseObserve};
  *   <li>{@code rules}: the 30 compiled rules over a direct rule context (no read recording);
  *   <li>{@code engine}: the whole decision, as {@code EngineScoreBenchmark.score} with {@code config=realistic}.
  * </ul>
@@ -152,7 +154,7 @@ public class EngineBreakdownBenchmark {
   }
 
   /**
-   * The case store remembering a new payment, as the engine has it do after every search.
+   * The case store remembering a new payment (embedding included).
    *
    * @return the payment
    */
@@ -161,6 +163,20 @@ public class EngineBreakdownBenchmark {
     Transaction tx = realistic.next();
     realistic.cases.observe(tx, vectors[nextIndex()]);
     return tx;
+  }
+
+  /**
+   * The engine's case-store call: the nearest known cases of a new payment, then the store remembering it, with one
+   * embedding.
+   *
+   * @return the neighbours
+   */
+  @Benchmark
+  public List<SimilarCase> caseSearchThenObserve() {
+    Transaction tx = realistic.next();
+    return realistic.cases.nearestThenObserve(tx, vectors[nextIndex()], NEIGHBOURS, e -> {
+      throw e;
+    });
   }
 
   /**

@@ -18,6 +18,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,6 +69,8 @@ final class DefaultFraudEngine implements FraudEngine {
   private final ExecutorService ownedExecutor;
   private final BurstLog pipelineLog;
   private final BurstLog caseStoreLog;
+  /** Logs a failure to observe (once per burst); made once, not per decision. */
+  private final Consumer<RuntimeException> observeFailed;
   private final BurstLog ruleLog;
   /** Each scoring thread's rule context, reused from decision to decision. */
   private final ThreadLocal<Evaluation> evaluations;
@@ -120,6 +123,7 @@ final class DefaultFraudEngine implements FraudEngine {
     }
     this.pipelineLog = new BurstLog(LOG, "feature pipeline '" + schemaId + "'", b.failureLogInterval);
     this.caseStoreLog = new BurstLog(LOG, "case store", b.failureLogInterval);
+    this.observeFailed = caseStoreLog::failed;
     this.ruleLog = new BurstLog(LOG, "rule", b.failureLogInterval);
     this.evaluations = ThreadLocal.withInitial(() -> new Evaluation(schema, featureIndex));
   }
@@ -273,20 +277,15 @@ final class DefaultFraudEngine implements FraudEngine {
 
     CaseSignals cases = CaseSignals.NONE;
     if (caseStore != null && haveFeatures) {
+      // Observing is the store's memory of the transaction for later feedback: a failure to observe is logged once
+      // per burst and does not degrade the decision, which is whole without it.
       try {
-        cases = CaseSignals.of(caseStore.nearest(tx, features, nearestCases));
+        cases = CaseSignals.of(caseStore.nearestThenObserve(tx, features, nearestCases, observeFailed));
       } catch (RuntimeException e) {
         caseStoreLog.failed(e);
         degraded = true;
         faults = fault(faults, ReasonCode.CASE_STORE_FAILED, "similar cases could not be searched",
             Map.of("error", String.valueOf(e)));
-      }
-      // The decision is whole without this: a store that cannot remember the transaction only loses the chance
-      // to turn later feedback on it into a case. Logged once per burst, the decision is not degraded.
-      try {
-        caseStore.observe(tx, features);
-      } catch (RuntimeException e) {
-        caseStoreLog.failed(e);
       }
     }
 

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -378,7 +379,46 @@ public final class InMemoryCaseStore implements CaseStore {
   public List<SimilarCase> nearest(Transaction tx, float[] features, int k) {
     Objects.requireNonNull(tx, "tx");
     Objects.requireNonNull(tx.eventTime(), "tx.eventTime");
-    return nearest(embed(features), k, tx.eventTime());
+    return nearestEmbedded(embed(features), k, tx.eventTime());
+  }
+
+  /**
+   * Finds the known cases nearest to a transaction, then remembers its embedding as {@link #observe} does, with
+   * one embedding for both.
+   *
+   * @param tx the transaction being scored, with an id and an event time
+   * @param features its feature vector, of the embedder's input dimension; {@code NaN} means missing
+   * @param k the most cases to return, positive
+   * @param observeFailed receives a failure to remember the transaction
+   * @return up to {@code k} cases, nearest first, in an unmodifiable list
+   * @throws IllegalArgumentException if the features have the wrong dimension or the embedding is not finite
+   *     (nothing is observed), or k is not positive (the transaction is observed)
+   * @throws IllegalStateException if the store is closed (the transaction is observed)
+   */
+  @Override
+  public List<SimilarCase> nearestThenObserve(Transaction tx, float[] features, int k,
+      Consumer<? super RuntimeException> observeFailed) {
+    Objects.requireNonNull(tx, "tx");
+    Objects.requireNonNull(observeFailed, "observeFailed");
+    float[] v = embed(features);
+    try {
+      Objects.requireNonNull(tx.eventTime(), "tx.eventTime");
+      return nearestEmbedded(v, k, tx.eventTime());
+    } finally {
+      try {
+        remember(tx, v);
+      } catch (RuntimeException e) {
+        observeFailed.accept(e);
+      }
+    }
+  }
+
+  /** Searches for an embedding that {@link #embed} has checked. */
+  private List<SimilarCase> nearestEmbedded(float[] v, int k, Instant asOf) {
+    if (k < 1) {
+      throw new IllegalArgumentException("k must be positive, but was " + k);
+    }
+    return search(v, k, epochNanos(asOf), null);
   }
 
   /**
@@ -392,9 +432,13 @@ public final class InMemoryCaseStore implements CaseStore {
   @Override
   public void observe(Transaction tx, float[] features) {
     Objects.requireNonNull(tx, "tx");
+    remember(tx, embed(features));
+  }
+
+  /** Keeps a copy of a transaction's checked embedding until its label or its eviction. */
+  private void remember(Transaction tx, float[] v) {
     Objects.requireNonNull(tx.id(), "tx.id");
     Objects.requireNonNull(tx.eventTime(), "tx.eventTime");
-    float[] v = embed(features);
     observed.put(tx.id(), v, tx.eventTime());
   }
 

@@ -28,6 +28,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -178,6 +179,74 @@ class InMemoryCaseStoreTest {
       Transaction later = tx.toBuilder().eventTime(eventTime.plusSeconds(1)).build();
       assertThat(s.nearest(later, new float[] {0, 0}, 5)).extracting(SimilarCase::caseId)
           .containsExactlyInAnyOrder("early", "late", "exact");
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(SearchMode.class)
+  void nearestThenObserve_embedsOnce_findsAsNearestAndRemembersTheEmbedding(SearchMode mode) {
+    Embedder standardising = Embedder.standardising(new float[] {1, 1}, new float[] {2, 2}, null);
+    AtomicInteger calls = new AtomicInteger();
+    Embedder counting = new Embedder() {
+      @Override
+      public int inputDimension() {
+        return 2;
+      }
+
+      @Override
+      public int dimension() {
+        return 2;
+      }
+
+      @Override
+      public float[] embed(float[] features) {
+        calls.incrementAndGet();
+        return standardising.embed(features);
+      }
+    };
+    try (InMemoryCaseStore s = InMemoryCaseStore.builder(counting).searchMode(mode).build()) {
+      s.add(fraud("f1", 0, 0));
+      s.add(legit("l1", 3, 4));
+      Transaction tx = Transactions.valid().id("t1").eventTime(T0.plusSeconds(120)).build();
+      List<SimilarCase> expected = s.nearest(tx, new float[] {7, 9}, 2);
+      calls.set(0);
+      List<Throwable> observeFailures = new ArrayList<>();
+
+      List<SimilarCase> found = s.nearestThenObserve(tx, new float[] {7, 9}, 2, observeFailures::add);
+
+      assertThat(found).isEqualTo(expected);
+      assertThat(found).extracting(SimilarCase::caseId).containsExactly("l1", "f1");
+      assertThat(calls).hasValue(1);
+      assertThat(observeFailures).isEmpty();
+      assertThat(s.observedSize()).isEqualTo(1);
+      s.feedback("t1", Label.FRAUD, T0.plusSeconds(180));
+      assertThat(s.get("t1").orElseThrow().vector()).containsExactly(3, 4);
+    }
+  }
+
+  @Test
+  void nearestThenObserve_badFeatures_throwsOnceAndObservesNothing() {
+    try (InMemoryCaseStore s = store(2, SearchMode.AUTO)) {
+      Transaction tx = Transactions.valid().id("t1").eventTime(T0).build();
+      List<Throwable> observeFailures = new ArrayList<>();
+
+      assertThatThrownBy(() -> s.nearestThenObserve(tx, new float[] {1, Float.NaN, 2}, 1, observeFailures::add))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("features must have dimension 2");
+
+      assertThat(observeFailures).isEmpty();
+      assertThat(s.observedSize()).isZero();
+    }
+  }
+
+  @Test
+  void nearestThenObserve_searchFails_stillObservesThenThrows() {
+    try (InMemoryCaseStore s = store(2, SearchMode.AUTO)) {
+      Transaction tx = Transactions.valid().id("t1").eventTime(T0).build();
+
+      assertThatThrownBy(() -> s.nearestThenObserve(tx, new float[] {1, 2}, 0, e -> { }))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("k must be positive, but was 0");
+
+      assertThat(s.observedSize()).isEqualTo(1);
     }
   }
 

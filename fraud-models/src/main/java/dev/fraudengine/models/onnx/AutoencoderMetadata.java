@@ -19,10 +19,12 @@ import java.util.List;
 /*
  * metadata.json of an autoencoder model directory: kind and format, version, feature schema, layer widths, the
  * 101 percentiles of the training rows' reconstruction errors, the training parameters, the ONNX input and output
- * names. Written through a temporary file and an atomic rename.
+ * names, and (since the network-only graph) the standardization, each feature's training mean and 1 / std, which
+ * directories written before it lack (means and scales are then null). Written through a temporary file and an
+ * atomic rename.
  */
-record AutoencoderMetadata(
-    String version, FeatureSchema schema, int[] layers, double[] errorPercentiles, Training training) {
+record AutoencoderMetadata(String version, FeatureSchema schema, int[] layers, double[] errorPercentiles,
+    Training training, float[] means, float[] scales) {
 
   static final String KIND = "autoencoder";
   private static final int FORMAT = 1;
@@ -52,6 +54,9 @@ record AutoencoderMetadata(
     for (double q : errorPercentiles) {
       p.add(q);
     }
+    ObjectNode standardization = root.putObject("standardization");
+    addAll(standardization.putArray("means"), means);
+    addAll(standardization.putArray("scales"), scales);
     ObjectNode t = root.putObject("training");
     t.put("rows", training.rows());
     t.put("epochs", training.epochs());
@@ -115,11 +120,40 @@ record AutoencoderMetadata(
       Training training = new Training(field(t, "rows").asInt(), field(t, "epochs").asInt(),
           field(t, "batchSize").asInt(), field(t, "learningRate").asDouble(), field(t, "seed").asLong(),
           field(t, "finalLoss").asDouble());
-      return new AutoencoderMetadata(field(root, "version").asText(), schema, layers, percentiles, training);
+      JsonNode standardization = root.get("standardization");
+      float[] means = standardization == null ? null : floats(standardization, "means", schema.size());
+      float[] scales = standardization == null ? null : floats(standardization, "scales", schema.size());
+      return new AutoencoderMetadata(field(root, "version").asText(), schema, layers, percentiles, training, means,
+          scales);
     } catch (IOException | IllegalArgumentException e) {
       throw new FraudEngineException(
           ErrorCode.MODEL_LOAD_FAILED, "autoencoder metadata " + file + " is not valid: " + e.getMessage(), e);
     }
+  }
+
+  private static void addAll(ArrayNode array, float[] values) {
+    for (float v : values) {
+      array.add(v);
+    }
+  }
+
+  /** A float array field of the standardization, one finite value per feature. */
+  private static float[] floats(JsonNode parent, String name, int width) {
+    JsonNode a = field(parent, name);
+    if (!a.isArray() || a.size() != width) {
+      throw new IllegalArgumentException("standardization." + name + " must hold " + width + " values, but held "
+          + (a.isArray() ? a.size() : "no array"));
+    }
+    float[] out = new float[width];
+    for (int i = 0; i < width; i++) {
+      JsonNode v = a.get(i);
+      out[i] = (float) v.asDouble();
+      if (!v.isNumber() || !Float.isFinite(out[i])) {
+        throw new IllegalArgumentException("standardization." + name + "[" + i + "] must be a finite number, but was "
+            + v);
+      }
+    }
+    return out;
   }
 
   private static JsonNode field(JsonNode parent, String name) {

@@ -3,6 +3,7 @@ package dev.fraudengine.models.onnx;
 import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import dev.fraudengine.core.ErrorCode;
@@ -11,6 +12,7 @@ import dev.fraudengine.core.FraudEngineException;
 import dev.fraudengine.core.FraudModel;
 import dev.fraudengine.models.ScoreScale;
 import java.nio.FloatBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Objects;
@@ -20,11 +22,14 @@ import java.util.Set;
  * The project's anomaly model scored through ONNX Runtime: an {@link Autoencoder} model directory ({@code
  * model.onnx} and {@code metadata.json}, as {@link Autoencoder#write} and {@link AutoencoderTrainer} write it).
  *
- * <p><b>Score.</b> ONNX Runtime computes the row's reconstruction error (the graph standardizes the row, replaces a
- * missing value by its training mean, reconstructs it and averages the squared differences); the score is the
+ * <p><b>Score.</b> The row's reconstruction error: Java standardizes the row with the metadata's means and scales
+ * (a missing value becomes its training mean, so 0), ONNX Runtime runs the network of {@value
+ * Autoencoder#NETWORK_FILE} on it and sums the squared differences, and Java takes their mean; the score is the
  * error mapped to [0, 1] by the percentiles of the training rows' errors, stored in the metadata: the share of
  * legitimate training rows the row is more unusual than. It equals {@link Autoencoder#score} of the network that
- * wrote the directory within 1e-5.
+ * wrote the directory within 1e-5. A directory written before the network-only file existed (no {@value
+ * Autoencoder#NETWORK_FILE}, or no standardization in its metadata) is scored through the self-contained {@value
+ * Autoencoder#MODEL_FILE}, which does all of it in ONNX Runtime, about 2 µs slower a row.
  *
  * <p><b>Threading and resources.</b> Thread-safe; one intra-op thread; each thread reuses its own direct input
  * buffer. {@link #close()} waits for calls in flight, frees the native session and never throws. Needs ONNX Runtime
@@ -32,19 +37,29 @@ import java.util.Set;
  */
 public final class AutoencoderModel implements FraudModel {
   private static final Set<String> OUTPUTS = Set.of(Autoencoder.OUTPUT);
+  private static final Set<String> NETWORK_OUTPUTS = Set.of(Autoencoder.NETWORK_OUTPUT);
 
   private final String id;
   private final String version;
   private final FeatureSchema schema;
   private final ScoreScale errorScale;
   private final NativeSession session;
+  /** Per feature, the training mean and 1 / std; null when the session runs the self-contained graph. */
+  private final float[] means;
+  private final float[] scales;
+  /** Each thread's standardized row, written before each run (the session copies it into its own buffer). */
+  private final ThreadLocal<float[]> standardized;
 
-  private AutoencoderModel(String id, AutoencoderMetadata metadata, NativeSession session) {
+  private AutoencoderModel(String id, AutoencoderMetadata metadata, NativeSession session, boolean network) {
     this.id = id;
     this.version = metadata.version();
     this.schema = metadata.schema();
     this.errorScale = ScoreScale.fit(metadata.errorPercentiles());
     this.session = session;
+    this.means = network ? metadata.means() : null;
+    this.scales = network ? metadata.scales() : null;
+    int width = schema.size();
+    this.standardized = ThreadLocal.withInitial(() -> new float[width]);
   }
 
   /**
@@ -72,16 +87,20 @@ public final class AutoencoderModel implements FraudModel {
       throw new FraudEngineException(ErrorCode.FEATURE_SCHEMA_MISMATCH, "model directory " + directory
           + " was trained on schema " + metadata.schema() + ", but the pipeline produces " + pipeline);
     }
-    Path file = directory.resolve(Autoencoder.MODEL_FILE);
-    NativeSession session = NativeSession.open(file, metadata.schema(), Autoencoder.INPUT, 1);
+    Path network = directory.resolve(Autoencoder.NETWORK_FILE);
+    boolean standardizedInJava = metadata.means() != null && Files.isRegularFile(network);
+    Path file = standardizedInJava ? network : directory.resolve(Autoencoder.MODEL_FILE);
+    String input = standardizedInJava ? Autoencoder.NETWORK_INPUT : Autoencoder.INPUT;
+    String outputName = standardizedInJava ? Autoencoder.NETWORK_OUTPUT : Autoencoder.OUTPUT;
+    NativeSession session = NativeSession.open(file, metadata.schema(), input, 1);
     try {
-      NodeInfo output = session.outputs().get(Autoencoder.OUTPUT);
+      NodeInfo output = session.outputs().get(outputName);
       if (output == null || !(output.getInfo() instanceof TensorInfo tensor) || tensor.type != OnnxJavaType.FLOAT
           || !Arrays.equals(tensor.getShape(), new long[] {-1, 1})) {
         throw new FraudEngineException(ErrorCode.MODEL_LOAD_FAILED, "ONNX model " + file + " has no output '"
-            + Autoencoder.OUTPUT + "' of type float [N, 1]; its outputs are " + session.outputs().values());
+            + outputName + "' of type float [N, 1]; its outputs are " + session.outputs().values());
       }
-      return new AutoencoderModel(id, metadata, session);
+      return new AutoencoderModel(id, metadata, session, standardizedInJava);
     } catch (RuntimeException e) {
       session.close();
       throw e;
@@ -150,7 +169,26 @@ public final class AutoencoderModel implements FraudModel {
    */
   public double reconstructionError(float[] features) {
     Objects.requireNonNull(features, "features");
-    return session.runPinned(features, Autoencoder.OUTPUT, 0);
+    if (means == null) {
+      return session.runPinned(features, Autoencoder.OUTPUT, 0);
+    }
+    float[] z = standardize(features, standardized.get());
+    return session.runPinned(z, Autoencoder.NETWORK_OUTPUT, 0) / z.length;
+  }
+
+  /**
+   * Writes a row's standardized values into {@code z}, as {@link Autoencoder#reconstructionError} computes them
+   * (the same float operations): (x − mean) · scale, with a missing value taken as its mean.
+   */
+  private float[] standardize(float[] features, float[] z) {
+    if (features.length != z.length) {
+      throw new IllegalArgumentException("features must hold " + z.length + " values, but held " + features.length);
+    }
+    for (int j = 0; j < z.length; j++) {
+      float x = Float.isNaN(features[j]) ? means[j] : features[j];
+      z[j] = (x - means[j]) * scales[j];
+    }
+    return z;
   }
 
   /**
@@ -169,14 +207,24 @@ public final class AutoencoderModel implements FraudModel {
     if (rows.length == 0) {
       return new double[0];
     }
-    return session.runBatch(rows, OUTPUTS, (OrtSession.Result result) -> {
-      FloatBuffer errors = ((OnnxTensor) result.get(0)).getFloatBuffer();
-      double[] out = new double[rows.length];
-      for (int i = 0; i < out.length; i++) {
-        out[i] = errors.get(i);
-      }
-      return out;
-    });
+    if (means == null) {
+      return session.runBatch(rows, OUTPUTS, (OrtSession.Result result) -> errors(result, rows.length, 1));
+    }
+    float[][] z = new float[rows.length][];
+    for (int i = 0; i < rows.length; i++) {
+      z[i] = standardize(Objects.requireNonNull(rows[i], "rows[" + i + "]"), new float[schema.size()]);
+    }
+    return session.runBatch(z, NETWORK_OUTPUTS, (OrtSession.Result result) -> errors(result, rows.length,
+        schema.size()));
+  }
+
+  private static double[] errors(OrtSession.Result result, int rows, int divisor) throws OrtException {
+    FloatBuffer values = ((OnnxTensor) result.get(0)).getFloatBuffer();
+    double[] out = new double[rows];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = (double) values.get(i) / divisor;
+    }
+    return out;
   }
 
   /** Frees the native session; waits for calls in flight. Never throws; faults are logged. */

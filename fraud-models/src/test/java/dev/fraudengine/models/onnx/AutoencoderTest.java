@@ -16,6 +16,8 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The autoencoder trained in Java, exported by the project's ONNX writer and scored through ONNX Runtime. One
@@ -111,6 +113,40 @@ class AutoencoderTest {
       System.out.printf("autoencoder parity: %d rows, max |java - onnxruntime| = %.3g (errors up to %.3g)%n",
           rows.length, maxError, maxValue);
     }
+  }
+
+  @Test
+  void load_directoryWithoutNetworkFile_scoresThroughSelfContainedGraph() throws Exception {
+    copyMetadata(dir);
+    Files.copy(modelDir.resolve(Autoencoder.MODEL_FILE), dir.resolve(Autoencoder.MODEL_FILE));
+    float[][] rows = concat(legitimate(200, SEED + 8), anomalies(50, SEED + 9));
+    rows[0] = new float[WIDTH];
+    Arrays.fill(rows[0], Float.NaN);
+    try (AutoencoderModel selfContained = AutoencoderModel.load(dir, SCHEMA, "anomaly");
+        AutoencoderModel viaNetwork = AutoencoderModel.load(modelDir, SCHEMA, "anomaly")) {
+      double[] batch = selfContained.reconstructionErrors(rows);
+      for (int i = 0; i < rows.length; i++) {
+        double java = network.reconstructionError(rows[i]);
+        assertThat(selfContained.reconstructionError(rows[i])).as("row %d", i).isCloseTo(java, within(1e-5));
+        assertThat(batch[i]).as("row %d in a batch", i).isCloseTo(java, within(1e-5));
+        assertThat(viaNetwork.reconstructionError(rows[i])).as("row %d, network file", i).isCloseTo(
+            selfContained.reconstructionError(rows[i]), within(1e-5));
+      }
+    }
+  }
+
+  @Test
+  void load_metadataWithBadStandardization_failsNamingTheValue() throws Exception {
+    Files.copy(modelDir.resolve(Autoencoder.NETWORK_FILE), dir.resolve(Autoencoder.NETWORK_FILE));
+    String text = Files.readString(modelDir.resolve(Autoencoder.METADATA_FILE));
+    Path metadata = dir.resolve(Autoencoder.METADATA_FILE);
+    Files.writeString(metadata, text.replaceFirst("\"means\" : \\[ [^,]+,", "\"means\" : [ \"x\","),
+        StandardCharsets.UTF_8);
+
+    assertThatThrownBy(() -> AutoencoderModel.load(dir, SCHEMA, "anomaly"))
+        .isInstanceOf(FraudEngineException.class)
+        .hasMessageContaining("MODEL_LOAD_FAILED")
+        .hasMessageContaining("standardization.means[0] must be a finite number");
   }
 
   @Test
@@ -240,11 +276,16 @@ class AutoencoderTest {
         .hasMessageContaining("'features'");
   }
 
-  @Test
-  void load_truncatedOnnxFile_failsWithModelLoadFailed() throws Exception {
+  /** model.onnx alone (a directory from before network.onnx) or network.onnx beside an intact model.onnx. */
+  @ParameterizedTest
+  @ValueSource(strings = {Autoencoder.MODEL_FILE, Autoencoder.NETWORK_FILE})
+  void load_truncatedOnnxFile_failsWithModelLoadFailed(String name) throws Exception {
     copyMetadata(dir);
-    byte[] bytes = Files.readAllBytes(modelDir.resolve(Autoencoder.MODEL_FILE));
-    Path file = dir.resolve(Autoencoder.MODEL_FILE);
+    if (name.equals(Autoencoder.NETWORK_FILE)) {
+      Files.copy(modelDir.resolve(Autoencoder.MODEL_FILE), dir.resolve(Autoencoder.MODEL_FILE));
+    }
+    byte[] bytes = Files.readAllBytes(modelDir.resolve(name));
+    Path file = dir.resolve(name);
     Files.write(file, Arrays.copyOf(bytes, bytes.length / 2));
     assertThatThrownBy(() -> AutoencoderModel.load(dir, SCHEMA, "anomaly"))
         .isInstanceOf(FraudEngineException.class)
