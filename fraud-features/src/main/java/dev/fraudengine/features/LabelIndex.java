@@ -7,20 +7,23 @@ import java.util.List;
 
 /*
  * Finds, from a transaction id given to feedback, the events its label belongs to: the event time, the id's hash
- * and the states of the entities that keep labels. Ids are not kept either: an entry is matched by the id's 64-bit
- * keyed fingerprint alone (CompactEntityMap.fingerprint under a random per-index seed), held in a primitive column,
- * so a put allocates nothing that outlives it. A String per indexed transaction (millions of them, live for the
- * label retention) was a tenth of a busy pipeline's heap and, surviving young collections and promoted, most of
- * their copying. Two distinct ids of n indexed share a fingerprint with probability about n^2 / 2^65 (10^-6 for
- * 7 million, 7 * 10^-5 at the default bound of 50 million); such a pair is one entry (the later put updates the
- * earlier's in place) and a label for either reaches it. The seed is secret and new for each index, unless restored
- * from a snapshot (which holds fingerprints and the seed, not ids), so ids cannot be chosen offline to collide; the
- * hash is not a cryptographic MAC. Their keys are not kept: a snapshot finds a state's key in its
- * entity map (a state no longer there has been evicted, and its events with it). Keys held here would be the
- * transactions' own strings, two or more per indexed transaction (about a sixth of a busy pipeline's heap). Entries are kept in arrival order (close to event-time
- * order, within the allowed lateness) and dropped once no label-delayed window can reach them any more
+ * and the states of the entities that keep labels. Entries are kept in arrival order (close to event-time order,
+ * within the allowed lateness) and dropped once no label-delayed window can reach them any more
  * (time <= watermark - retention), or, oldest first, beyond a size bound (counted). A second put of an id updates
  * its entry in place, keeping its place in arrival order (as a LinkedHashMap would).
+ *
+ * No strings are kept, so that a put allocates nothing that outlives it:
+ *
+ * - Entity keys: a snapshot finds a state's key in its entity map (a state no longer there has been evicted, and its
+ *   events with it). Keys held here would be the transactions' own strings, two or more per indexed transaction.
+ * - Transaction ids: an entry is matched by the id's 64-bit keyed fingerprint alone (CompactEntityMap.fingerprint
+ *   under a random per-index seed), held in a primitive column. An id String per indexed transaction (7 million,
+ *   about 0.45 GB, in FeaturePipelineBenchmark) lived for the label retention: each was copied between survivor
+ *   spaces and promoted, much of the young pauses' work. Two distinct ids of n indexed share a fingerprint with
+ *   probability about n^2 / 2^65 (10^-6 for 7 million, 7 * 10^-5 at the default bound of 50 million); such a pair
+ *   is one entry (the later put updates the earlier's in place) and a label for either reaches it. The seed is
+ *   secret and new for each index, unless restored from a snapshot (which holds fingerprints and the seed, not ids),
+ *   so ids cannot be chosen offline to collide; the hash is not a cryptographic MAC, though.
  *
  * Layout, for no object per transaction and no long pause when the index grows:
  *
@@ -50,8 +53,9 @@ import java.util.List;
 final class LabelIndex {
   /**
    * One remembered transaction, as read or restored: its id's fingerprint (under the index's seed), its time and id
-   * hash, and per label-keeping entity the state object it was recorded in, or null. Holding the state itself spares a map lookup per label; if that state has
-   * been evicted since, the event is gone with it and the label is rightly applied to nothing that matters.
+   * hash, and per label-keeping entity the state object it was recorded in, or null. Holding the state itself
+   * spares a map lookup per label; if that state has been evicted since, the event is gone with it and the label is
+   * rightly applied to nothing that matters.
    */
   record Entry(long fingerprint, long time, int txHash, EntityState[] states) {}
 

@@ -83,9 +83,9 @@ class LabelIndexTest {
 
   /**
    * Random puts (some repeating an id), probes, expiry and the size bound, checked step by step against the
-   * reference; the order of entries() and a restore into an index of another seed are checked too. Each probe is also read with hints:
-   * the sequence number the put of the id returned, another entry's (or a removed one's), and none: a hint only
-   * speeds the lookup, never changes what is found.
+   * reference; the order of entries() and a restore into an index of another seed are checked too. Each probe is
+   * also read with hints: the sequence number the put of the id returned, another entry's (or a removed one's), and
+   * none: a hint only speeds the lookup, never changes what is found.
    */
   private static void randomRun(long seed, int steps, long retention, long max, int pageBits, long firstSeq,
       LongFunction<String> ids) {
