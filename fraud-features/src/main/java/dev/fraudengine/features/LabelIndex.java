@@ -1,37 +1,48 @@
 package dev.fraudengine.features;
 
-import java.util.AbstractMap;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 
 /*
  * Finds, from a transaction id given to feedback, the events its label belongs to: the event time, the id's hash
- * and the states of the entities that keep labels. Their keys are not kept: a snapshot finds a state's key in its
- * entity map (a state no longer there has been evicted, and its events with it). Keys held here would be the
- * transactions' own strings, two or more per indexed transaction (about a sixth of a busy pipeline's heap). Entries are kept in arrival order (close to event-time
- * order, within the allowed lateness) and dropped once no label-delayed window can reach them any more
+ * and the states of the entities that keep labels. Entries are kept in arrival order (close to event-time order,
+ * within the allowed lateness) and dropped once no label-delayed window can reach them any more
  * (time <= watermark - retention), or, oldest first, beyond a size bound (counted). A second put of an id updates
  * its entry in place, keeping its place in arrival order (as a LinkedHashMap would).
+ *
+ * No strings are kept, so that a put allocates nothing that outlives it:
+ *
+ * - Entity keys: a snapshot finds a state's key in its entity map (a state no longer there has been evicted, and its
+ *   events with it). Keys held here would be the transactions' own strings, two or more per indexed transaction.
+ * - Transaction ids: an entry is matched by the id's 64-bit keyed fingerprint alone (CompactEntityMap.fingerprint
+ *   under a random per-index seed), held in a primitive column. An id String per indexed transaction (7 million,
+ *   about 0.45 GB, in FeaturePipelineBenchmark) lived for the label retention: each was copied between survivor
+ *   spaces and promoted, much of the young pauses' work. Two distinct ids of n indexed share a fingerprint with
+ *   probability about n^2 / 2^65 (10^-6 for 7 million, 7 * 10^-5 at the default bound of 50 million); such a pair
+ *   is one entry (the later put updates the earlier's in place) and a label for either reaches it. The seed is
+ *   secret and new for each index, unless restored from a snapshot (which holds fingerprints and the seed, not ids),
+ *   so ids cannot be chosen offline to collide; the hash is not a cryptographic MAC, though.
  *
  * Layout, for no object per transaction and no long pause when the index grows:
  *
  * - Every entry gets a sequence number, one more than the last; the live entries are the numbers
- *   [first, first + size). Their columns (id; time and hashes; per label-keeping entity its state) sit in
+ *   [first, first + size). Their columns (time and fingerprint; id hash; per label-keeping entity its state) sit in
  *   fixed-size pages of 2^pageBits entries, and a directory of pages (power-of-two length d) is a ring: number s lives
  *   in page (s >>> pageBits) & (d - 1) at offset s & (page - 1). Pages are allocated when the tail first reaches
  *   them. When the ring is full the directory doubles and the pages keep their entries: each moves, by reference,
  *   to the place its page number now maps to. Only when the head is in the middle of a page is that page shared by
  *   the oldest and the newest entries; these then part, and the smaller part is copied to a fresh page (at most half
  *   a page of entries).
- * - An open-addressing table maps an id to its sequence number: 64 independent sub-tables, chosen by the top bits
- *   of the id's mixed String hash, each probed linearly, kept at most half full and doubled on its own, so one
+ * - An open-addressing table maps a fingerprint to its sequence number: 64 independent sub-tables, chosen by the top
+ *   bits of the fingerprint, each probed linearly, kept at most half full and doubled on its own, so one
  *   doubling rehashes about 1/64 of the entries. Removal is backward-shift deletion (Knuth, TAOCP vol. 3, 6.4,
- *   Algorithm R) within the sub-table. A cell holds the mixed hash (high half) beside the low 31 bits of the
+ *   Algorithm R) within the sub-table. A cell holds the fingerprint's high half beside the low 31 bits of the
  *   sequence number with bit 31 set (low half; 0 is an empty cell): live numbers span fewer than 2^31, so the low
  *   bits and `first` give the number back, and neither page moves nor the wrap of the low bits touch the table.
- *   Probing, inserting and removing read no cold id string and no other column (few cache lines per lookup).
+ *   Probing reads the full fingerprint of a cell whose high half matches (rarely more than the one found);
+ *   inserting and removing read no other column (few cache lines per lookup).
  *
  * The largest single step is thus one sub-table doubling (1/64 of the table) or one page allocated or half-copied,
  * not a copy of everything.
@@ -41,32 +52,33 @@ import java.util.Map;
  */
 final class LabelIndex {
   /**
-   * One remembered transaction, as read or restored: its time and id hash, and per label-keeping entity the state
-   * object it was recorded in, or null. Holding the state itself spares a map lookup per label; if that state has
-   * been evicted since, the event is gone with it and the label is rightly applied to nothing that matters.
+   * One remembered transaction, as read or restored: its id's fingerprint (under the index's seed), its time and id
+   * hash, and per label-keeping entity the state object it was recorded in, or null. Holding the state itself
+   * spares a map lookup per label; if that state has been evicted since, the event is gone with it and the label is
+   * rightly applied to nothing that matters.
    */
-  record Entry(long time, int txHash, EntityState[] states) {}
+  record Entry(long fingerprint, long time, int txHash, EntityState[] states) {}
 
   /** Entries per page, as a power of two: 4,096. */
   static final int PAGE_BITS = 12;
   private static final int TABLE_BITS = 6;
   private static final int SUB_TABLE_INITIAL = 16;
   private static final long MARK = 1L << 31;
-  private static final long HIGH = 0xFFFF_FFFF_0000_0000L;
   private static final long LOW = 0xFFFF_FFFFL;
 
   /** One page of the ring; final fields, so that a racy reader sees the arrays of any page it sees. */
   private static final class Page {
-    final String[] ids;
-    /** Per entry, two longs: the event time, then the id's mixed hash (high half) and the id hash (low half). */
+    /** Per entry, two longs: the event time, then the id's fingerprint. */
     final long[] rows;
+    /** Per entry, the id's String hash (what the entities' events hold). */
+    final int[] txHashes;
     final EntityState[] states;
     /** Per entry and group, the serial of its state (see DeferredLabels), read without loading the state. */
     final int[] serials;
 
     Page(int entries, int groups) {
-      ids = new String[entries];
       rows = new long[2 * entries];
+      txHashes = new int[entries];
       states = new EntityState[entries * groups];
       serials = new int[entries * groups];
     }
@@ -82,7 +94,9 @@ final class LabelIndex {
   /** The sequence number of the oldest entry. */
   private long first;
   private int size;
-  /** The sub-tables; a cell holds the id's mixed hash (high half) and MARK | its sequence number's low 31 bits. */
+  /** The fingerprints' key; written only by restore (see {@link #fingerprint}). */
+  private volatile long seed;
+  /** The sub-tables; a cell holds the fingerprint's high half and MARK | its sequence number's low 31 bits. */
   private final long[][] tables = new long[1 << TABLE_BITS][];
   private final int[] counts = new int[1 << TABLE_BITS];
   private long evicted;
@@ -91,11 +105,14 @@ final class LabelIndex {
    * @param groupIndex per label-keeping group, its index in the pipeline's group array
    */
   LabelIndex(int[] groupIndex, long retention, long maxEntries) {
-    this(groupIndex, retention, maxEntries, PAGE_BITS, 0);
+    this(groupIndex, retention, maxEntries, PAGE_BITS, 0, new SecureRandom().nextLong());
   }
 
-  /** For tests: small pages, and a first sequence number near a wrap of the table's low 31 bits. */
-  LabelIndex(int[] groupIndex, long retention, long maxEntries, int pageBits, long firstSeq) {
+  /**
+   * For tests: small pages, a first sequence number near a wrap of the table's low 31 bits, and a given fingerprint
+   * seed.
+   */
+  LabelIndex(int[] groupIndex, long retention, long maxEntries, int pageBits, long firstSeq, long seed) {
     if (pageBits < 0 || pageBits > 20) {
       throw new IllegalArgumentException("pageBits must be in [0, 20], but was " + pageBits);
     }
@@ -109,6 +126,7 @@ final class LabelIndex {
     this.pageBits = pageBits;
     this.pageMask = (1 << pageBits) - 1;
     this.first = firstSeq;
+    this.seed = seed;
     allocate();
   }
 
@@ -126,16 +144,31 @@ final class LabelIndex {
   }
 
   /**
-   * Remembers a transaction: its recorded states are read from the pipeline's per-transaction array.
+   * The fingerprint of a transaction id under this index's seed: what {@link #touch} and {@link #put} take. Computed
+   * without the lock; a fingerprint taken before a concurrent {@link #restore} (which may change the seed) would
+   * miss, which is why restore is not to run concurrently with puts.
+   */
+  long fingerprint(String id) {
+    return CompactEntityMap.fingerprint(id, seed);
+  }
+
+  /** The fingerprints' seed, as a snapshot keeps it. */
+  long seed() {
+    return seed;
+  }
+
+  /**
+   * Remembers a transaction by its id's {@link #fingerprint}: its recorded states are read from the pipeline's
+   * per-transaction array. Allocates nothing but, now and then, a page or a larger sub-table.
    *
    * @return the entry's sequence number, a hint for {@link #get(String, long, long[], EntityState[], int[])}
    */
-  synchronized long put(String id, long time, int txHash, EntityState[] recorded, long watermark) {
-    long seq = seqFor(id);
+  synchronized long put(long fp, long time, int txHash, EntityState[] recorded, long watermark) {
+    long seq = seqFor(fp);
     Page p = page(seq);
     int o = (int) seq & pageMask;
     p.rows[2 * o] = time;
-    p.rows[2 * o + 1] = (p.rows[2 * o + 1] & HIGH) | (txHash & LOW);
+    p.txHashes[o] = txHash;
     for (int j = 0; j < groups; j++) {
       EntityState s = recorded[groupIndex[j]];
       p.states[o * groups + j] = s;
@@ -155,12 +188,12 @@ final class LabelIndex {
     return seq;
   }
 
-  private void putEntry(String id, Entry e) {
-    long seq = seqFor(id);
+  private void putEntry(Entry e) {
+    long seq = seqFor(e.fingerprint());
     Page p = page(seq);
     int o = (int) seq & pageMask;
     p.rows[2 * o] = e.time();
-    p.rows[2 * o + 1] = (p.rows[2 * o + 1] & HIGH) | (e.txHash() & LOW);
+    p.txHashes[o] = e.txHash();
     for (int j = 0; j < groups; j++) {
       EntityState s = e.states() != null && j < e.states().length ? e.states()[j] : null;
       p.states[o * groups + j] = s;
@@ -168,10 +201,9 @@ final class LabelIndex {
     }
   }
 
-  /** The sequence number of {@code id}: its own if present (keeping its place), else a new one at the tail. */
-  private long seqFor(String id) {
-    int h = mix(id);
-    long seq = find(id, h);
+  /** The sequence number of {@code fp}: its own if present (keeping its place), else a new one at the tail. */
+  private long seqFor(long fp) {
+    long seq = find(fp);
     if (seq >= 0) {
       return seq;
     }
@@ -186,20 +218,19 @@ final class LabelIndex {
       pages[at] = p;
     }
     int o = (int) seq & pageMask;
-    p.ids[o] = id;
-    p.rows[2 * o + 1] = (long) h << 32;
+    p.rows[2 * o + 1] = fp;
     size++;
-    insert(h, seq);
+    insert((int) (fp >>> 32), seq);
     return seq;
   }
 
   /**
-   * Reads, without the lock, the table cell a {@link #put} of {@code id} will probe first and the row of the oldest
+   * Reads, without the lock, the table cell a {@link #put} of {@code fp} will probe first and the row of the oldest
    * entry (which the put may remove; see {@link #touchOldest}), and returns what it read: a racy read that only
    * warms the caches (see OnlineFeaturePipeline.process). Every index is checked; nothing is written.
    */
-  long touch(String id) {
-    int h = mix(id);
+  long touch(long fp) {
+    int h = (int) (fp >>> 32);
     long[] t = tables[h >>> (32 - TABLE_BITS)];
     long x = t[h & (t.length - 1)];
     long[] r = oldestRows();
@@ -229,26 +260,24 @@ final class LabelIndex {
     return p == null ? null : p.rows;
   }
 
-  private static int mix(String id) {
-    int h = id.hashCode() * 0x9E3779B9;
-    return h ^ (h >>> 16);
-  }
-
   /** The live sequence number whose low 31 bits a cell holds. */
   private long seqOf(long cell) {
     return first + (((int) cell - (int) first) & 0x7FFF_FFFF);
   }
 
-  /** The sequence number of {@code id}, or -1. Probing compares hashes and reads no other id than a match. */
-  private long find(String id, int h) {
+  /**
+   * The sequence number of {@code fp}, or -1. Probing compares high halves and reads the full fingerprint of a
+   * match only.
+   */
+  private long find(long fp) {
+    int h = (int) (fp >>> 32);
     long[] t = tables[h >>> (32 - TABLE_BITS)];
     int mask = t.length - 1;
     for (int i = h & mask; t[i] != 0; i = (i + 1) & mask) {
       long cell = t[i];
       if ((int) (cell >>> 32) == h) {
         long seq = seqOf(cell);
-        String other = page(seq).ids[(int) seq & pageMask];
-        if (other == id || other.equals(id)) {
+        if (page(seq).rows[2 * ((int) seq & pageMask) + 1] == fp) {
           return seq;
         }
       }
@@ -309,7 +338,6 @@ final class LabelIndex {
     }
     t[hole] = 0;
     counts[s]--;
-    p.ids[o] = null;
     for (int j = 0; j < groups; j++) {
       p.states[o * groups + j] = null;
     }
@@ -351,11 +379,10 @@ final class LabelIndex {
 
   /** Moves the entries at offsets [from, to) of one page to the same offsets of another, clearing the source. */
   private void move(Page src, Page dst, int from, int to) {
-    System.arraycopy(src.ids, from, dst.ids, from, to - from);
     System.arraycopy(src.rows, 2 * from, dst.rows, 2 * from, 2 * (to - from));
+    System.arraycopy(src.txHashes, from, dst.txHashes, from, to - from);
     System.arraycopy(src.states, from * groups, dst.states, from * groups, (to - from) * groups);
     System.arraycopy(src.serials, from * groups, dst.serials, from * groups, (to - from) * groups);
-    Arrays.fill(src.ids, from, to, null);
     Arrays.fill(src.states, from * groups, to * groups, null);
   }
 
@@ -363,7 +390,7 @@ final class LabelIndex {
   Entry get(String id) {
     long[] row = new long[2];
     EntityState[] s = new EntityState[groups];
-    return get(id, -1, row, s, new int[groups]) ? new Entry(row[0], (int) row[1], s) : null;
+    return get(id, -1, row, s, new int[groups]) ? new Entry(fingerprint(id), row[0], (int) row[1], s) : null;
   }
 
   /**
@@ -375,18 +402,16 @@ final class LabelIndex {
    *     Only a hint: the entry found is always {@code id}'s own (a stale or wrong hint costs a table lookup). A
    *     replay delivers labels in about the order it put their transactions, so hinted entries are read in
    *     sequence, page after page, where a table lookup is a random access
-   * @return whether {@code id} is indexed (if not, the arrays are left as they were)
+   * @return whether {@code id}'s fingerprint is indexed (if not, the arrays are left as they were)
    */
   synchronized boolean get(String id, long hint, long[] row, EntityState[] states, int[] serials) {
+    long fp = fingerprint(id);
     long seq = -1;
-    if (hint >= first && hint - first < size) {
-      String other = page(hint).ids[(int) hint & pageMask];
-      if (other == id || other.equals(id)) {
-        seq = hint;
-      }
+    if (hint >= first && hint - first < size && page(hint).rows[2 * ((int) hint & pageMask) + 1] == fp) {
+      seq = hint;
     }
     if (seq < 0) {
-      seq = find(id, mix(id));
+      seq = find(fp);
       if (seq < 0) {
         return false;
       }
@@ -394,7 +419,7 @@ final class LabelIndex {
     Page p = page(seq);
     int o = (int) seq & pageMask;
     row[0] = p.rows[2 * o];
-    row[1] = (int) p.rows[2 * o + 1];
+    row[1] = p.txHashes[o];
     System.arraycopy(p.states, o * groups, states, 0, groups);
     System.arraycopy(p.serials, o * groups, serials, 0, groups);
     return true;
@@ -409,15 +434,14 @@ final class LabelIndex {
   }
 
   /** The entries, oldest first. */
-  synchronized List<Map.Entry<String, Entry>> entries() {
-    List<Map.Entry<String, Entry>> list = new ArrayList<>(size);
+  synchronized List<Entry> entries() {
+    List<Entry> list = new ArrayList<>(size);
     for (long seq = first; seq < first + size; seq++) {
       Page p = page(seq);
       int o = (int) seq & pageMask;
       EntityState[] s = new EntityState[groups];
       System.arraycopy(p.states, o * groups, s, 0, groups);
-      Entry e = new Entry(p.rows[2 * o], (int) p.rows[2 * o + 1], s);
-      list.add(new AbstractMap.SimpleImmutableEntry<>(p.ids[o], e));
+      list.add(new Entry(p.rows[2 * o + 1], p.rows[2 * o], p.txHashes[o], s));
     }
     return list;
   }
@@ -427,16 +451,22 @@ final class LabelIndex {
     allocate();
   }
 
-  synchronized void putAll(List<Map.Entry<String, Entry>> restored) {
-    for (Map.Entry<String, Entry> e : restored) {
-      putEntry(e.getKey(), e.getValue());
+  /**
+   * Replaces every entry by {@code restored}'s, in their order, and adopts the seed their fingerprints were taken
+   * under, so that the ids they were put with are found again.
+   */
+  synchronized void restore(long restoredSeed, List<Entry> restored) {
+    clear();
+    seed = restoredSeed;
+    for (Entry e : restored) {
+      putEntry(e);
     }
   }
 
-  /** Approximate heap bytes held (the ids' strings aside). */
+  /** Approximate heap bytes held. */
   synchronized long bytes() {
     long b = 16 + 4L * pages.length;
-    long perPage = 16 + 4 * 16 + ((4L + 16 + 8L * groups) << pageBits);
+    long perPage = 16 + 4 * 16 + ((16L + 4 + 8L * groups) << pageBits);
     for (Page p : pages) {
       b += p == null ? 0 : perPage;
     }

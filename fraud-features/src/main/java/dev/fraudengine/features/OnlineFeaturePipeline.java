@@ -221,13 +221,14 @@ public final class OnlineFeaturePipeline implements FeaturePipeline {
     long[] hints = sc.hints;
     EntityState[] guess = sc.recorded;
     boolean indexed = index != null && tx.id() != null;
+    long fp = indexed ? index.fingerprint(tx.id()) : 0;
     for (int g = 0; g < groups.length; g++) {
       String key = keys[groups[g].keyIndex];
       hints[g] = key == null ? 0 : groups[g].map.hint(key);
     }
     // the fingerprints first (arithmetic on the keys, in cache): the loads of every first level then issue back to
     // back, where hashing between them let the reorder buffer fill up behind the first miss
-    long touched = indexed ? index.touch(tx.id()) : 0;
+    long touched = indexed ? index.touch(fp) : 0;
     for (int g = 0; g < groups.length; g++) {
       touched += hints[g] == 0 ? 0 : groups[g].map.prefetch(hints[g]);
     }
@@ -264,8 +265,7 @@ public final class OnlineFeaturePipeline implements FeaturePipeline {
         recorded[g] = groups[g].process(tx, t, key, hints[g], hashes, txHash, out);
       }
     }
-    sc.indexed = index != null && tx.id() != null
-        ? index.put(tx.id(), t, txHash, recorded, watermark.get()) : -1;
+    sc.indexed = indexed ? index.put(fp, t, txHash, recorded, watermark.get()) : -1;
     return out;
   }
 

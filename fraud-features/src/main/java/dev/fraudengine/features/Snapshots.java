@@ -26,7 +26,7 @@ import java.util.zip.CheckedInputStream;
 import java.util.zip.CheckedOutputStream;
 
 /*
- * The snapshot file format, version 1 (all numbers big-endian, strings in modified UTF-8 as DataOutput writes
+ * The snapshot file format, version 2 (all numbers big-endian, strings in modified UTF-8 as DataOutput writes
  * them):
  *
  *   int magic 'FES1', int format version
@@ -35,7 +35,10 @@ import java.util.zip.CheckedOutputStream;
  *   int group count; per group: entity name, other-key columns, has labels, has geo, entity count;
  *     per entity: key, first/last/last-located time, last latitude/longitude, event count;
  *       per event: time, amount, [id hash, label, label time], other-key hashes, [latitude, longitude]
- *   int index entry count; per entry: transaction id, time, id hash, key count, keys (presence flag + key)
+ *   long label index fingerprint seed; int index entry count; per entry: the transaction id's fingerprint, time,
+ *     id hash, key count, keys (presence flag + key)
+ *   (version 1 held transaction ids where version 2 holds fingerprints; the index no longer keeps ids, so it
+ *   can write only version 2 and refuses version 1)
  *   int end magic
  *   long CRC-32C of every byte before it
  *
@@ -47,7 +50,7 @@ import java.util.zip.CheckedOutputStream;
 final class Snapshots {
   static final int MAGIC = 0x46455331;
   static final int END_MAGIC = 0x454E4421;
-  static final int VERSION = 1;
+  static final int VERSION = 2;
   private static final int TRAILER = 8;
   private static final int MAX_COUNT = 1 << 28;
 
@@ -146,7 +149,7 @@ final class Snapshots {
       }
     }
     LabelIndex index = p.index();
-    List<Map.Entry<String, LabelIndex.Entry>> indexed = index == null ? List.of() : index.entries();
+    List<LabelIndex.Entry> indexed = index == null ? List.of() : index.entries();
     // The index keeps states, not keys: a state's key is the one its map holds it under (none if it has been
     // evicted since, as its events have).
     int[] labelGroups = p.labelGroups();
@@ -158,10 +161,10 @@ final class Snapshots {
       }
       keyOf.add(m);
     }
+    out.writeLong(index == null ? 0 : index.seed());
     out.writeInt(indexed.size());
-    for (Map.Entry<String, LabelIndex.Entry> e : indexed) {
-      out.writeUTF(e.getKey());
-      LabelIndex.Entry x = e.getValue();
+    for (LabelIndex.Entry x : indexed) {
+      out.writeLong(x.fingerprint());
       out.writeLong(x.time());
       out.writeInt(x.txHash());
       out.writeInt(x.states().length);
@@ -259,10 +262,13 @@ final class Snapshots {
   }
 
   private record Restored(long watermark, List<List<Map.Entry<String, EntityState>>> groups,
-      List<Map.Entry<String, Indexed>> index) {}
+      long indexSeed, List<Indexed> index) {}
 
-  /** A label index entry as a snapshot holds it: per label-keeping group, the key of its state, or null. */
-  private record Indexed(long time, int txHash, String[] keys) {}
+  /**
+   * A label index entry as a snapshot holds it: the id's fingerprint, and per label-keeping group the key of its
+   * state, or null.
+   */
+  private record Indexed(long fingerprint, long time, int txHash, String[] keys) {}
 
   private static Restored readBody(OnlineFeaturePipeline p, Path file, DataInputStream in) throws IOException {
     int magic = in.readInt();
@@ -271,7 +277,9 @@ final class Snapshots {
     }
     int version = in.readInt();
     if (version != VERSION) {
-      throw corrupt(file, "format version " + version + " is not supported (expected " + VERSION + ")");
+      throw corrupt(file, "format version " + version + " is not supported (expected " + VERSION + ")"
+          + (version == 1 ? ": version 1 holds transaction ids, which the label index no longer keeps; write a new "
+              + "snapshot with this release" : ""));
     }
     String name = in.readUTF();
     String schemaVersion = in.readUTF();
@@ -311,10 +319,11 @@ final class Snapshots {
       }
       states.add(list);
     }
+    long indexSeed = in.readLong();
     int indexed = count(file, in.readInt());
-    List<Map.Entry<String, Indexed>> index = new ArrayList<>(Math.min(indexed, 1 << 20));
+    List<Indexed> index = new ArrayList<>(Math.min(indexed, 1 << 20));
     for (int i = 0; i < indexed; i++) {
-      String id = in.readUTF();
+      long fingerprint = in.readLong();
       long time = in.readLong();
       int hash = in.readInt();
       int keys = count(file, in.readInt());
@@ -322,12 +331,12 @@ final class Snapshots {
       for (int j = 0; j < keys; j++) {
         k[j] = in.readBoolean() ? in.readUTF() : null;
       }
-      index.add(new AbstractMap.SimpleImmutableEntry<>(id, new Indexed(time, hash, k)));
+      index.add(new Indexed(fingerprint, time, hash, k));
     }
     if (in.readInt() != END_MAGIC) {
       throw corrupt(file, "end marker missing");
     }
-    return new Restored(watermark, states, index);
+    return new Restored(watermark, states, indexSeed, index);
   }
 
   private static int count(Path file, int n) {
@@ -385,18 +394,15 @@ final class Snapshots {
     }
     if (p.index() != null) {
       int[] labelGroups = p.labelGroups();
-      List<Map.Entry<String, LabelIndex.Entry>> resolved = new ArrayList<>(r.index().size());
-      for (Map.Entry<String, Indexed> e : r.index()) {
-        Indexed x = e.getValue();
+      List<LabelIndex.Entry> resolved = new ArrayList<>(r.index().size());
+      for (Indexed x : r.index()) {
         EntityState[] states = new EntityState[x.keys().length];
         for (int j = 0; j < states.length && j < labelGroups.length; j++) {
           states[j] = x.keys()[j] == null ? null : groups[labelGroups[j]].peek(x.keys()[j]);
         }
-        resolved.add(new AbstractMap.SimpleImmutableEntry<>(e.getKey(),
-            new LabelIndex.Entry(x.time(), x.txHash(), states)));
+        resolved.add(new LabelIndex.Entry(x.fingerprint(), x.time(), x.txHash(), states));
       }
-      p.index().clear();
-      p.index().putAll(resolved);
+      p.index().restore(r.indexSeed(), resolved);
     }
   }
 }

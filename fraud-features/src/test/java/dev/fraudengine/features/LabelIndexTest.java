@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -59,20 +60,38 @@ class LabelIndexTest {
   }
 
   private static long put(LabelIndex index, String id, long time, int hash, String key, long watermark) {
-    return index.put(id, time, hash, new EntityState[] {stateOf(key)}, watermark);
+    return index.put(index.fingerprint(id), time, hash, new EntityState[] {stateOf(key)}, watermark);
+  }
+
+  /** The fingerprints of {@code ids} under {@code index}'s seed: what its entries() hold in their place. */
+  private static List<Long> fingerprints(LabelIndex index, Collection<String> ids) {
+    return ids.stream().map(index::fingerprint).toList();
+  }
+
+  private static List<Long> fingerprints(List<LabelIndex.Entry> entries) {
+    return entries.stream().map(LabelIndex.Entry::fingerprint).toList();
+  }
+
+  /** Which of {@code ids} each entry holds, by fingerprint. */
+  private static Map<Long, String> idsByFingerprint(LabelIndex index, Collection<String> ids) {
+    Map<Long, String> m = new HashMap<>();
+    for (String id : ids) {
+      m.put(index.fingerprint(id), id);
+    }
+    return m;
   }
 
   /**
    * Random puts (some repeating an id), probes, expiry and the size bound, checked step by step against the
-   * reference; the order of entries() and a restore by putAll are checked too. Each probe is also read with hints:
-   * the sequence number the put of the id returned, another entry's (or a removed one's), and none: a hint only
-   * speeds the lookup, never changes what is found.
+   * reference; the order of entries() and a restore into an index of another seed are checked too. Each probe is
+   * also read with hints: the sequence number the put of the id returned, another entry's (or a removed one's), and
+   * none: a hint only speeds the lookup, never changes what is found.
    */
   private static void randomRun(long seed, int steps, long retention, long max, int pageBits, long firstSeq,
       LongFunction<String> ids) {
     System.out.println("LabelIndexTest seed " + seed);
     SplittableRandom r = new SplittableRandom(seed);
-    LabelIndex index = new LabelIndex(new int[] {0}, retention, max, pageBits, firstSeq);
+    LabelIndex index = new LabelIndex(new int[] {0}, retention, max, pageBits, firstSeq, seed);
     Reference ref = new Reference();
     Map<String, Long> seqs = new HashMap<>();
     Map<String, EntityState> stateFor = new HashMap<>();
@@ -116,22 +135,27 @@ class LabelIndexTest {
       assertThat(index.size()).as("seed %d, step %d", seed, step).isEqualTo(ref.entries.size());
       assertThat(index.evicted()).isEqualTo(ref.evicted);
       if (step % 4_999 == 0) {
-        assertThat(index.entries().stream().map(Map.Entry::getKey).toList()).as("seed %d, step %d", seed, step)
-            .isEqualTo(List.copyOf(ref.entries.keySet()));
+        assertThat(fingerprints(index.entries())).as("seed %d, step %d", seed, step)
+            .isEqualTo(fingerprints(index, ref.entries.keySet()));
       }
     }
-    List<Map.Entry<String, LabelIndex.Entry>> entries = index.entries();
-    List<String> order = List.copyOf(ref.entries.keySet());
-    assertThat(entries.stream().map(Map.Entry::getKey).toList()).isEqualTo(order);
-    assertThat(entries.stream().map(x -> x.getValue().time()).toList())
+    List<LabelIndex.Entry> entries = index.entries();
+    List<Long> order = fingerprints(index, ref.entries.keySet());
+    assertThat(fingerprints(entries)).isEqualTo(order);
+    assertThat(entries.stream().map(LabelIndex.Entry::time).toList())
         .isEqualTo(ref.entries.values().stream().map(v -> v[0]).toList());
-    LabelIndex copy = new LabelIndex(new int[] {0}, retention, max, pageBits, firstSeq);
-    copy.putAll(entries);
-    assertThat(copy.entries().stream().map(Map.Entry::getKey).toList()).isEqualTo(order);
+    Map<Long, String> idOf = idsByFingerprint(index, ref.entries.keySet());
+    LabelIndex copy = new LabelIndex(new int[] {0}, retention, max, pageBits, firstSeq, ~seed);
+    copy.restore(index.seed(), entries);
+    assertThat(fingerprints(copy.entries())).isEqualTo(order);
     assertThat(copy.entries())
-        .allSatisfy(e -> assertThat(e.getValue().states()).containsExactly(stateFor.get(e.getKey())));
+        .allSatisfy(e -> assertThat(e.states()).containsExactly(stateFor.get(idOf.get(e.fingerprint()))));
     assertThat(entries)
-        .allSatisfy(e -> assertThat(e.getValue().states()).containsExactly(stateFor.get(e.getKey())));
+        .allSatisfy(e -> assertThat(e.states()).containsExactly(stateFor.get(idOf.get(e.fingerprint()))));
+    for (String id : ref.entries.keySet()) {
+      assertThat(copy.get(id)).as("seed %d, %s restored", seed, id).isNotNull()
+          .returns(ref.entries.get(id)[0], LabelIndex.Entry::time);
+    }
   }
 
   @Test
@@ -167,7 +191,7 @@ class LabelIndexTest {
   void grow_headMidPage_splitsTheSharedPageAndKeepsOrder() {
     int pageBits = 3;
     for (int cut = 0; cut < 1 << pageBits; cut++) {
-      LabelIndex index = new LabelIndex(new int[] {0}, 100, Long.MAX_VALUE, pageBits, 0);
+      LabelIndex index = new LabelIndex(new int[] {0}, 100, Long.MAX_VALUE, pageBits, 0, cut);
       for (int i = 0; i < cut; i++) {
         put(index, "old" + i, 0, i, "o", 0);
       }
@@ -176,8 +200,8 @@ class LabelIndexTest {
         String id = "t" + i;
         put(index, id, 1_000, i, "k" + i, 1_000);
         want.add(id);
-        assertThat(index.entries()).as("cut %d, after %d", cut, i).extracting(Map.Entry::getKey)
-            .containsExactlyElementsOf(want);
+        assertThat(fingerprints(index.entries())).as("cut %d, after %d", cut, i)
+            .containsExactlyElementsOf(fingerprints(index, want));
         for (int j = 0; j <= i; j++) {
           LabelIndex.Entry e = index.get("t" + j);
           assertThat(e).as("cut %d, t%d after %d", cut, j, i).isNotNull();
@@ -185,28 +209,73 @@ class LabelIndexTest {
         }
         assertThat(index.get("old0")).isNull();
       }
-      assertThat(index.entries()).allSatisfy(e -> assertThat(e.getValue().states())
-          .containsExactly(stateOf("k" + e.getKey().substring(1))));
+      Map<Long, String> idOf = idsByFingerprint(index, want);
+      assertThat(index.entries()).allSatisfy(e -> assertThat(e.states())
+          .containsExactly(stateOf("k" + idOf.get(e.fingerprint()).substring(1))));
     }
   }
 
   @Test
+  void get_afterManyPuts_findsEveryRetainedIdAndNoOther() {
+    LabelIndex index = new LabelIndex(new int[] {0}, 150_000, Long.MAX_VALUE, LabelIndex.PAGE_BITS, 0, 42);
+    for (int i = 0; i < 300_000; i++) {
+      put(index, "tx-" + i, i, i * 31, "k", i);
+    }
+    assertThat(index.size()).isEqualTo(150_000);
+    long[] row = new long[2];
+    EntityState[] states = new EntityState[1];
+    int[] serials = new int[1];
+    for (int i = 0; i < 300_000; i++) {
+      boolean retained = i >= 150_000;
+      states[0] = null;
+      assertThat(index.get("tx-" + i, -1, row, states, serials)).as("tx-%d", i).isEqualTo(retained);
+      if (retained) {
+        assertThat(row).containsExactly(i, i * 31);
+        assertThat(states[0]).isSameAs(STATE);
+      }
+      assertThat(index.get("absent-" + i)).isNull();
+      assertThat(index.get("tx-" + i + " ")).isNull();
+    }
+  }
+
+  @Test
+  void fingerprint_otherSeed_differsAndRestoreAdoptsTheSeed() {
+    LabelIndex a = new LabelIndex(new int[] {0}, 100, Long.MAX_VALUE, 3, 0, 1);
+    LabelIndex b = new LabelIndex(new int[] {0}, 100, Long.MAX_VALUE, 3, 0, 2);
+    assertThat(a.fingerprint("tx-1")).isNotEqualTo(b.fingerprint("tx-1")).isEqualTo(a.fingerprint("tx-1"));
+    for (int i = 0; i < 50; i++) {
+      put(a, "tx-" + i, 10, i, "k", 10);
+    }
+    put(b, "only-in-b", 10, 99, "k", 10);
+    b.restore(a.seed(), a.entries());
+    assertThat(b.seed()).isEqualTo(1);
+    assertThat(b.get("only-in-b")).isNull();
+    for (int i = 0; i < 50; i++) {
+      assertThat(b.get("tx-" + i)).as("tx-%d", i).isNotNull().returns(i, LabelIndex.Entry::txHash);
+    }
+    put(b, "tx-7", 20, 700, "k", 20);
+    assertThat(b.size()).isEqualTo(50);
+    assertThat(b.get("tx-7").txHash()).isEqualTo(700);
+  }
+
+  @Test
   void put_existingIdAfterGrowth_updatesInPlace() {
-    LabelIndex index = new LabelIndex(new int[] {0}, 100, Long.MAX_VALUE, 2, 0);
+    LabelIndex index = new LabelIndex(new int[] {0}, 100, Long.MAX_VALUE, 2, 0, 7);
     put(index, "z", 0, 0, "k", 0);
     put(index, "old", 0, 0, "k", 0);
     for (int i = 0; i < 100; i++) {
       put(index, "t" + i, 10, i, "k", 10);
     }
     put(index, "old", 20, 7, "k", 20);
-    assertThat(index.entries()).extracting(Map.Entry::getKey).startsWith("z", "old", "t0");
+    assertThat(fingerprints(index.entries())).startsWith(index.fingerprint("z"), index.fingerprint("old"),
+        index.fingerprint("t0"));
     assertThat(index.get("old").txHash()).isEqualTo(7);
     assertThat(index.size()).isEqualTo(102);
   }
 
   @Test
   void clear_afterGrowth_emptiesAndAcceptsNewEntries() {
-    LabelIndex index = new LabelIndex(new int[] {0}, 100, Long.MAX_VALUE, 2, 0);
+    LabelIndex index = new LabelIndex(new int[] {0}, 100, Long.MAX_VALUE, 2, 0, 7);
     for (int i = 0; i < 1_000; i++) {
       put(index, "t" + i, 0, i, "k", 0);
     }
@@ -217,14 +286,14 @@ class LabelIndexTest {
     assertThat(index.bytes()).isLessThan(grown);
     put(index, "t1", 0, 5, "k", 0);
     assertThat(index.get("t1").txHash()).isEqualTo(5);
-    assertThat(index.entries()).extracting(Map.Entry::getKey).containsExactly("t1");
+    assertThat(fingerprints(index.entries())).containsExactly(index.fingerprint("t1"));
   }
 
   @Test
   void constructor_badPageBitsOrSequence_rejected() {
-    assertThatThrownBy(() -> new LabelIndex(new int[0], 1, 1, 21, 0))
+    assertThatThrownBy(() -> new LabelIndex(new int[0], 1, 1, 21, 0, 0))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("pageBits");
-    assertThatThrownBy(() -> new LabelIndex(new int[0], 1, 1, 2, -1))
+    assertThatThrownBy(() -> new LabelIndex(new int[0], 1, 1, 2, -1, 0))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("firstSeq");
   }
 
@@ -232,7 +301,7 @@ class LabelIndexTest {
   void touch_racingPutsGrowthEvictionAndClear_neverThrows() throws InterruptedException {
     long seed = System.nanoTime();
     System.out.println("LabelIndexTest seed " + seed);
-    LabelIndex index = new LabelIndex(new int[] {0}, 2_000, 50_000, 1, (1L << 31) - 100_000);
+    LabelIndex index = new LabelIndex(new int[] {0}, 2_000, 50_000, 1, (1L << 31) - 100_000, seed);
     AtomicBoolean done = new AtomicBoolean();
     AtomicReference<Throwable> failure = new AtomicReference<>();
     long[] sink = new long[1];
@@ -240,7 +309,7 @@ class LabelIndexTest {
       SplittableRandom r = new SplittableRandom(seed + 1);
       try {
         while (!done.get()) {
-          sink[0] += index.touch("t" + r.nextInt(300_000)) + index.touchOldest();
+          sink[0] += index.touch(index.fingerprint("t" + r.nextInt(300_000))) + index.touchOldest();
         }
       } catch (Throwable t) {
         failure.set(t);

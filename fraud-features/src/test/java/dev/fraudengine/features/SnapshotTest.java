@@ -8,6 +8,7 @@ import dev.fraudengine.core.FraudEngineException;
 import dev.fraudengine.core.Label;
 import dev.fraudengine.core.Transaction;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.SplittableRandom;
 import java.util.function.Supplier;
+import java.util.zip.CRC32C;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -174,6 +176,43 @@ class SnapshotTest {
         .hasMessageContaining("truncated");
     float[] after = p.process(Txs.tx("y", Duration.ofDays(100), "card1", "term1", 5));
     assertThat(after[3]).isEqualTo(before[3] + 1);
+  }
+
+  @Test
+  void restore_labelledAfterRestore_reachesTransactionsIndexedBeforeTheSnapshot() {
+    OnlineFeaturePipeline first = FeaturePipelines.handbook();
+    for (int i = 0; i < 1_000; i++) {
+      first.process(Txs.tx("id-" + i, Duration.ofMinutes(i), "card" + i % 7, "term" + i % 5, 10));
+    }
+    Path file = dir.resolve("labels.snap");
+    first.snapshot(file);
+    OnlineFeaturePipeline second = FeaturePipelines.handbook();
+    second.restore(file);
+    assertThat(second.stats().indexedTransactions()).isEqualTo(1_000);
+    for (int i = 0; i < 1_000; i += 3) {
+      second.feedback("id-" + i, Label.FRAUD, Txs.at(Duration.ofMinutes(i + 1)));
+    }
+    second.feedback("id-1000", Label.FRAUD, Txs.at(Duration.ofDays(1)));
+    second.feedback("unknown", Label.FRAUD, Txs.at(Duration.ofDays(1)));
+    assertThat(second.stats().labelsApplied()).isEqualTo(334);
+    assertThat(second.stats().labelsUnmatched()).isEqualTo(2);
+  }
+
+  @Test
+  void restore_formatVersion1_isRefusedWithAClearError() throws IOException {
+    byte[] bytes = Files.readAllBytes(populated(FeaturePipelines.handbook()));
+    ByteBuffer.wrap(bytes).putInt(4, 1);
+    CRC32C crc = new CRC32C();
+    crc.update(bytes, 0, bytes.length - 8);
+    ByteBuffer.wrap(bytes).putLong(bytes.length - 8, crc.getValue());
+    Path old = dir.resolve("v1.snap");
+    Files.write(old, bytes);
+    OnlineFeaturePipeline p = FeaturePipelines.handbook();
+    assertThatThrownBy(() -> p.restore(old)).isInstanceOf(FraudEngineException.class)
+        .hasMessageContaining("format version 1 is not supported (expected 2)")
+        .hasMessageContaining("transaction ids")
+        .satisfies(e -> assertThat(((FraudEngineException) e).code()).isEqualTo(ErrorCode.FEATURE_STATE_FAILED));
+    assertThat(p.stats().indexedTransactions()).isZero();
   }
 
   @Test
