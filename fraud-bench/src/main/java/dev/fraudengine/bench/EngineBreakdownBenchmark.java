@@ -45,19 +45,27 @@ import org.openjdk.jmh.annotations.Warmup;
  * method) or with one fork per method (the default, a build each):
  *
  * <pre>
- * java -jar fraud-bench/target/benchmarks.jar EngineBreakdownBenchmark -f 0 -jvmArgs "-Xms8g -Xmx8g" \
- *     -wi 3 -w 2s -i 5 -r 2s
+ * java -Xms8g -Xmx8g -XX:+UseTransparentHugePages -XX:+AlwaysPreTouch \
+ *     -jar fraud-bench/target/benchmarks.jar EngineBreakdownBenchmark -f 0 -wi 3 -w 2s -i 5 -r 2s
  * </pre>
  *
- * (with {@code -f 0} start the harness itself with a large heap:
- * {@code java -Xms8g -Xmx8g -jar fraud-bench/target/benchmarks.jar EngineBreakdownBenchmark -f 0 ...}).
+ * (with {@code -f 0} the methods run in the harness's own JVM, so the {@code java} command carries the heap and
+ * the settings that a fork would have).
+ *
+ * <p><b>JVM settings.</b> A fork runs as a service holding gigabytes of feature state would be deployed: a fixed
+ * heap, {@code -XX:+UseTransparentHugePages} (the heap in 2 MB pages, so that a payment's scattered reads over the
+ * state miss the TLB far less; needs the kernel's transparent huge pages in {@code madvise} or {@code always} mode,
+ * {@code /sys/kernel/mm/transparent_hugepage/enabled}) and {@code -XX:+AlwaysPreTouch} (the heap's pages mapped at
+ * start, not on a young collection's first use of them). Without the last two the same code is slower (measured
+ * side by side in fraud-bench/README.md and BENCHMARKS.md); to run without them, give the heap alone on the command
+ * line, which replaces the fork's settings: {@code -jvmArgsAppend "-Xms8g -Xmx8g"}.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-Xms8g", "-Xmx8g"})
+@Fork(value = 1, jvmArgsAppend = {"-Xms8g", "-Xmx8g", "-XX:+UseTransparentHugePages", "-XX:+AlwaysPreTouch"})
 public class EngineBreakdownBenchmark {
   private static final long SEED = 20240917L;
   private static final int POOL = 4_096;

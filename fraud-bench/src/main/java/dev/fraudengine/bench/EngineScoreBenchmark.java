@@ -70,6 +70,13 @@ import org.openjdk.jmh.annotations.Warmup;
  * engine's clock is fixed one minute after the last event time, so that none is in the future. Every decision of
  * the set is checked once in {@code setUp}: a degraded one (a rule or model that fails) aborts the run.
  *
+ * <p><b>JVM settings.</b> The fork runs as a service holding gigabytes of feature state would be deployed: a fixed
+ * heap, {@code -XX:+UseTransparentHugePages} (the heap in 2 MB pages, so that a payment's scattered reads over the
+ * state miss the TLB far less; needs the kernel's transparent huge pages in {@code madvise} or {@code always} mode,
+ * {@code /sys/kernel/mm/transparent_hugepage/enabled}) and {@code -XX:+AlwaysPreTouch} (the heap's pages mapped at
+ * start, not on a young collection's first use of them). Without the last two the same code is slower (measured
+ * side by side in fraud-bench/README.md and BENCHMARKS.md); to run without them, give the heap alone on the command
+ * line, which replaces the fork's settings: {@code -jvmArgsAppend "-Xms8g -Xmx8g"}.
  * <p>Run, from the repository root:
  * <pre>{@code
  * ./mvnw -B -q -pl fraud-bench -am package -DskipTests
@@ -83,7 +90,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 5, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 2, jvmArgsAppend = {"-Xms8g", "-Xmx8g"})
+@Fork(value = 2, jvmArgsAppend = {"-Xms8g", "-Xmx8g", "-XX:+UseTransparentHugePages", "-XX:+AlwaysPreTouch"})
 public class EngineScoreBenchmark {
   /** How many transactions are generated; a power of two, so that the index wraps with a mask. */
   static final int TRANSACTIONS = 4096;

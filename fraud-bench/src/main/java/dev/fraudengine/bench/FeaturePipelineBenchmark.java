@@ -58,6 +58,13 @@ import org.openjdk.jmh.annotations.Warmup;
  * was, so that figures stay comparable across versions: it is a stress test of busy entities, whose windows the
  * pipeline keeps as running aggregates (their cost per payment does not grow with the number of events in them).
  *
+ * <p><b>JVM settings.</b> The fork runs as a service holding gigabytes of feature state would be deployed: a fixed
+ * heap, {@code -XX:+UseTransparentHugePages} (the heap in 2 MB pages, so that a payment's scattered reads over the
+ * state miss the TLB far less; needs the kernel's transparent huge pages in {@code madvise} or {@code always} mode,
+ * {@code /sys/kernel/mm/transparent_hugepage/enabled}) and {@code -XX:+AlwaysPreTouch} (the heap's pages mapped at
+ * start, not on a young collection's first use of them). Without the last two the same code is slower (measured
+ * side by side in fraud-bench/README.md and BENCHMARKS.md); to run without them, give the heap alone on the command
+ * line, which replaces the fork's settings: {@code -jvmArgsAppend "-Xms6g -Xmx6g"}.
  * <p>Run, from the repository root (the fork takes {@code -Xmx6g}):
  * <pre>{@code
  * ./mvnw -B -q -pl fraud-bench -am package -DskipTests
@@ -68,7 +75,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Xms6g", "-Xmx6g"})
+@Fork(value = 1, jvmArgsAppend = {"-Xms6g", "-Xmx6g", "-XX:+UseTransparentHugePages", "-XX:+AlwaysPreTouch"})
 @Warmup(iterations = 3, time = 5)
 @Measurement(iterations = 5, time = 5)
 public class FeaturePipelineBenchmark {
