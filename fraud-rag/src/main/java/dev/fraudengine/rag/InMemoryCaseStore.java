@@ -326,10 +326,7 @@ public final class InMemoryCaseStore implements CaseStore {
   public List<SimilarCase> nearest(float[] vector, int k, Instant asOf) {
     Vectors.check("vector", vector, dimension);
     Objects.requireNonNull(asOf, "asOf");
-    if (k < 1) {
-      throw new IllegalArgumentException("k must be positive, but was " + k);
-    }
-    return search(vector, k, epochNanos(asOf), null);
+    return nearestEmbedded(vector, k, asOf);
   }
 
   /**
@@ -413,7 +410,7 @@ public final class InMemoryCaseStore implements CaseStore {
     }
   }
 
-  /** Searches for an embedding that {@link #embed} has checked. */
+  /** Searches for a vector already checked (by {@link Vectors#check} or {@link #embed}). */
   private List<SimilarCase> nearestEmbedded(float[] v, int k, Instant asOf) {
     if (k < 1) {
       throw new IllegalArgumentException("k must be positive, but was " + k);

@@ -131,15 +131,8 @@ public final class Autoencoder {
   public double reconstructionError(float[] features) {
     Objects.requireNonNull(features, "features");
     int width = sizes[0];
-    if (features.length != width) {
-      throw new IllegalArgumentException("features must hold " + width + " values, but held " + features.length);
-    }
     float[][] a = scratch.get();
-    float[] z = a[0];
-    for (int j = 0; j < width; j++) {
-      float x = Float.isNaN(features[j]) ? means[j] : features[j];
-      z[j] = (x - means[j]) * scales[j];
-    }
+    float[] z = standardize(features, means, scales, a[0]);
     int layers = sizes.length - 1;
     for (int l = 0; l < layers; l++) {
       dense(a[l], weights[l], biases[l], a[l + 1], l < layers - 1);
@@ -151,6 +144,25 @@ public final class Autoencoder {
       sum += d * d;
     }
     return sum / width;
+  }
+
+  /**
+   * Writes a row's standardized values into {@code z}: (x − mean) · scale per feature, a missing value ({@code NaN})
+   * taken as its mean. The one definition of the float operations that {@link AutoencoderModel} repeats before
+   * running {@value #NETWORK_FILE}, so that both give the same z.
+   *
+   * @return {@code z}
+   * @throws IllegalArgumentException if the row's length is not {@code z}'s
+   */
+  static float[] standardize(float[] features, float[] means, float[] scales, float[] z) {
+    if (features.length != z.length) {
+      throw new IllegalArgumentException("features must hold " + z.length + " values, but held " + features.length);
+    }
+    for (int j = 0; j < z.length; j++) {
+      float x = Float.isNaN(features[j]) ? means[j] : features[j];
+      z[j] = (x - means[j]) * scales[j];
+    }
+    return z;
   }
 
   /**

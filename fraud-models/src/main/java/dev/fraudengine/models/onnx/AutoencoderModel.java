@@ -172,23 +172,8 @@ public final class AutoencoderModel implements FraudModel {
     if (means == null) {
       return session.runPinned(features, Autoencoder.OUTPUT, 0);
     }
-    float[] z = standardize(features, standardized.get());
+    float[] z = Autoencoder.standardize(features, means, scales, standardized.get());
     return session.runPinned(z, Autoencoder.NETWORK_OUTPUT, 0) / z.length;
-  }
-
-  /**
-   * Writes a row's standardized values into {@code z}, as {@link Autoencoder#reconstructionError} computes them
-   * (the same float operations): (x − mean) · scale, with a missing value taken as its mean.
-   */
-  private float[] standardize(float[] features, float[] z) {
-    if (features.length != z.length) {
-      throw new IllegalArgumentException("features must hold " + z.length + " values, but held " + features.length);
-    }
-    for (int j = 0; j < z.length; j++) {
-      float x = Float.isNaN(features[j]) ? means[j] : features[j];
-      z[j] = (x - means[j]) * scales[j];
-    }
-    return z;
   }
 
   /**
@@ -212,7 +197,8 @@ public final class AutoencoderModel implements FraudModel {
     }
     float[][] z = new float[rows.length][];
     for (int i = 0; i < rows.length; i++) {
-      z[i] = standardize(Objects.requireNonNull(rows[i], "rows[" + i + "]"), new float[schema.size()]);
+      z[i] = Autoencoder.standardize(Objects.requireNonNull(rows[i], "rows[" + i + "]"), means, scales,
+          new float[schema.size()]);
     }
     return session.runBatch(z, NETWORK_OUTPUTS, (OrtSession.Result result) -> errors(result, rows.length,
         schema.size()));

@@ -111,12 +111,9 @@ public final class AutoencoderTrainer {
     float[] means = new float[width];
     float[] scales = new float[width];
     standardization(rows, means, scales);
-    float[][] z = new float[rows.length][width];
+    float[][] z = new float[rows.length][];
     for (int i = 0; i < rows.length; i++) {
-      for (int j = 0; j < width; j++) {
-        float x = Float.isNaN(rows[i][j]) ? means[j] : rows[i][j];
-        z[i][j] = (x - means[j]) * scales[j];
-      }
+      z[i] = Autoencoder.standardize(rows[i], means, scales, new float[width]);
     }
 
     int[] sizes = new int[hidden.length + 2];
