@@ -554,6 +554,29 @@ final class EntityState {
   }
 
   /**
+   * Beside the second level: reads, without the lock, the first int of the newest row and of the oldest one (at
+   * {@code head}), found from this object's fields alone, so that they load with the headers instead of one level
+   * later, behind the window bounds: a transaction appends after the newest row (and reads it) and prunes from the
+   * oldest one, and the bounds of short windows lie in the newest rows, those of the longest near the oldest. Racy;
+   * every index is checked against the array it reads; nothing is written.
+   */
+  int touchEnds() {
+    int[] d = data;
+    int w = width;
+    int h = head;
+    int newest = (h + size - 1) * w;
+    int oldest = h * w;
+    int x = 0;
+    if (newest >= 0 && newest < d.length) {
+      x += d[newest];
+    }
+    if (oldest >= 0 && oldest < d.length) {
+      x += d[oldest];
+    }
+    return x;
+  }
+
+  /**
    * The third level: reads, without the lock, one int in every further cache line of the window array (its
    * aggregates): 16 ints apart and the last one, so that every 64-byte line it spans is loaded, each with one load
    * instead of one per int; and the distinct-key multiset objects, for the cells a next level reads (see

@@ -172,6 +172,30 @@ class EntityStateTest {
     assertThat(s.bytes()).isEqualTo(bytes);
   }
   @Test
+  void touchEnds_readsTheNewestAndOldestRowsFirstInts_andToleratesRacyViews() {
+    EntityState s = new EntityState(false, 0, false, 4);
+    assertThat(s.touchEnds()).as("no rows").isZero();
+    Windows w = new Windows(new long[] {DAY}, new long[] {0}, new byte[] {0}, new int[0], new int[0]);
+    for (int i = 1; i <= 30; i++) {
+      s.record(i * 1000L, 1, 0, new int[0], new int[0], Double.NaN, Double.NaN, 20_500, 10_000, w);
+    }
+    // events 10..30 s kept (20.5 s of retention); times are offsets from the first event kept since a compaction
+    int oldest = (int) (s.time(s.head) - s.base);
+    int newest = (int) (s.time(s.end() - 1) - s.base);
+    assertThat(s.time(s.head)).isEqualTo(10_000L);
+    assertThat(s.touchEnds()).isEqualTo(oldest + newest);
+    int[] data = s.data.clone();
+    s.size += 1_000;
+    assertThat(s.touchEnds()).as("newest row out of range: the oldest only").isEqualTo(oldest);
+    s.size -= 1_000;
+    int head = s.head;
+    s.head = -s.size - 3;
+    assertThat(s.touchEnds()).as("both out of range").isZero();
+    s.head = head;
+    assertThat(s.data).isEqualTo(data);
+  }
+
+  @Test
   void touchLevels_readOneIntPerWindowLineAndTheHeaders_changingNothing() {
     // five slots with every aggregate: a window array of more than 32 ints (three lines or more), one multiset
     byte all = Windows.NEED_SUM | Windows.NEED_SQUARES | Windows.NEED_MIN_MAX | Windows.NEED_FRAUDS;
