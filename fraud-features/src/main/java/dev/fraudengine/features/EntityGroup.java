@@ -211,6 +211,7 @@ final class EntityGroup {
       compute(s, tx, t, keyHashes, out);
       dropped = s.record(t, tx.amount(), txHash, keyHashes, otherIndex, tx.latitude(), tx.longitude(), retention,
           maxEvents, windows);
+      windows.mark(s);
     }
     if (dropped > 0) {
       droppedEvents.add(dropped);

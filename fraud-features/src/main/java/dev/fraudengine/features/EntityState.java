@@ -77,6 +77,14 @@ final class EntityState {
   IntCounts[] sets;
   /** The event time the windows are positioned at; {@code Long.MIN_VALUE}: not yet, every window empty. */
   long at = Long.MIN_VALUE;
+  /**
+   * Up to four row indices the next transaction will likely read (-1: none), for {@link #touchRows}: window bounds
+   * away from both ends, copied by {@link Windows#mark} after each update. A hint for the racy first pass only.
+   */
+  int mark0 = -1;
+  int mark1 = -1;
+  int mark2 = -1;
+  int mark3 = -1;
   /** A random number, the key of this state's labels waiting in DeferredLabels (not unique: only a hash). */
   final int serial;
 
@@ -554,26 +562,25 @@ final class EntityState {
   }
 
   /**
-   * Beside the second level: reads, without the lock, the first int of the newest row and of the oldest one (at
-   * {@code head}), found from this object's fields alone, so that they load with the headers instead of one level
-   * later, behind the window bounds: a transaction appends after the newest row (and reads it) and prunes from the
-   * oldest one, and the bounds of short windows lie in the newest rows, those of the longest near the oldest. Racy;
-   * every index is checked against the array it reads; nothing is written.
+   * Beside the second level: reads, without the lock, the first int of the newest row, of the oldest one (at
+   * {@code head}) and of the rows marked by {@link Windows#mark} (window bounds away from both ends, as of this
+   * entity's last update), found from this object's fields alone, so that they load with the headers instead of one
+   * level later, behind the window bounds in {@link #win}: a transaction appends after the newest row (and reads
+   * it), prunes from the oldest one, and moves each window's bounds over the rows at them, which lie near the newest
+   * rows for short windows, near the oldest for the longest, and at the marks in between. Racy: every index is
+   * checked against the array it reads; nothing is written.
    */
-  int touchEnds() {
+  int touchRows() {
     int[] d = data;
     int w = width;
     int h = head;
-    int newest = (h + size - 1) * w;
-    int oldest = h * w;
-    int x = 0;
-    if (newest >= 0 && newest < d.length) {
-      x += d[newest];
-    }
-    if (oldest >= 0 && oldest < d.length) {
-      x += d[oldest];
-    }
-    return x;
+    return row(d, (h + size - 1) * w) + row(d, h * w) + row(d, mark0 * w) + row(d, mark1 * w) + row(d, mark2 * w)
+        + row(d, mark3 * w);
+  }
+
+  /** {@code d[r]}, or 0 when {@code r} is out of range (a racy or unset index). */
+  private static int row(int[] d, int r) {
+    return r >= 0 && r < d.length ? d[r] : 0;
   }
 
   /**
@@ -655,7 +662,7 @@ final class EntityState {
 
   /** Approximate heap bytes held, for the published memory figure. */
   long bytes() {
-    long b = 12 + 4L * 3 + 4 * 3 + 8 * 8 + 8 + 8;
+    long b = 12 + 4L * 3 + 4 * 3 + 8 * 8 + 8 + 8 + 4 * 4;
     b += 16 + 4L * data.length;
     if (win != null) {
       b += 16 + 4L * win.length;

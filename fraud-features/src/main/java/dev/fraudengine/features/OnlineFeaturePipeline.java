@@ -241,7 +241,7 @@ public final class OnlineFeaturePipeline implements FeaturePipeline {
       touched += guess[g] == null ? 0 : guess[g].touchState();
     }
     for (int g = 0; g < groups.length; g++) {
-      touched += guess[g] == null ? 0 : guess[g].touchHeaders() + guess[g].touchEnds();
+      touched += guess[g] == null ? 0 : guess[g].touchHeaders() + guess[g].touchRows();
     }
     for (int g = 0; g < groups.length; g++) {
       EntityState s = guess[g];

@@ -290,6 +290,39 @@ final class Windows {
     countKeys(s, k, i, false);
   }
 
+  /**
+   * Marks in the state, for the next transaction's first pass (EntityState.touchRows), up to four window bounds that
+   * lie away from the ends of its rows (the ends are loaded anyway) and from each other: the rows the next
+   * transaction's moves will start from. Called under the state's lock after an update; only a hint.
+   */
+  void mark(EntityState s) {
+    int[] win = s.win;
+    int head = s.head;
+    int end = s.end();
+    int m0 = -1;
+    int m1 = -1;
+    int m2 = -1;
+    int m3 = -1;
+    int n = 0;
+    for (int b = 0; win != null && b < 2 * slots && n < 4; b++) {
+      int i = win[b];
+      // rows within two of an end or of a mark share its line or the next one
+      if (i - head < 2 || end - i < 3 || Math.abs(i - m0) < 2 || Math.abs(i - m1) < 2 || Math.abs(i - m2) < 2) {
+        continue;
+      }
+      switch (n++) {
+        case 0 -> m0 = i;
+        case 1 -> m1 = i;
+        case 2 -> m2 = i;
+        default -> m3 = i;
+      }
+    }
+    s.mark0 = m0;
+    s.mark1 = m1;
+    s.mark2 = m2;
+    s.mark3 = m3;
+  }
+
   /** Events before index {@code newHead} are being dropped: they leave every range. */
   void dropFront(EntityState s, int newHead) {
     if (s.win == null) {

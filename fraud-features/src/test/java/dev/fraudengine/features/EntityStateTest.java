@@ -172,9 +172,9 @@ class EntityStateTest {
     assertThat(s.bytes()).isEqualTo(bytes);
   }
   @Test
-  void touchEnds_readsTheNewestAndOldestRowsFirstInts_andToleratesRacyViews() {
+  void touchRows_unmarked_readsTheNewestAndOldestRowsFirstInts_andToleratesRacyViews() {
     EntityState s = new EntityState(false, 0, false, 4);
-    assertThat(s.touchEnds()).as("no rows").isZero();
+    assertThat(s.touchRows()).as("no rows").isZero();
     Windows w = new Windows(new long[] {DAY}, new long[] {0}, new byte[] {0}, new int[0], new int[0]);
     for (int i = 1; i <= 30; i++) {
       s.record(i * 1000L, 1, 0, new int[0], new int[0], Double.NaN, Double.NaN, 20_500, 10_000, w);
@@ -183,16 +183,52 @@ class EntityStateTest {
     int oldest = (int) (s.time(s.head) - s.base);
     int newest = (int) (s.time(s.end() - 1) - s.base);
     assertThat(s.time(s.head)).isEqualTo(10_000L);
-    assertThat(s.touchEnds()).isEqualTo(oldest + newest);
+    assertThat(s.touchRows()).isEqualTo(oldest + newest);
     int[] data = s.data.clone();
     s.size += 1_000;
-    assertThat(s.touchEnds()).as("newest row out of range: the oldest only").isEqualTo(oldest);
+    assertThat(s.touchRows()).as("newest row out of range: the oldest only").isEqualTo(oldest);
     s.size -= 1_000;
     int head = s.head;
     s.head = -s.size - 3;
-    assertThat(s.touchEnds()).as("both out of range").isZero();
+    assertThat(s.touchRows()).as("both out of range").isZero();
     s.head = head;
     assertThat(s.data).isEqualTo(data);
+  }
+
+  @Test
+  void mark_boundsAwayFromTheEnds_areMarkedOnceAndReadByTouchRows() {
+    // slots: 10 s (bounds near the newest rows), 25 s (in the middle), 60 s (the oldest row: an end), 10 s delayed
+    // by 30 s (both bounds in the middle, one of them beside the 25 s window's lower bound)
+    Windows w = new Windows(new long[] {10_000, 25_000, 60_000, 10_000}, new long[] {0, 0, 0, 30_000},
+        new byte[4], new int[0], new int[0]);
+    EntityState s = new EntityState(false, 0, false, 4);
+    for (int i = 1; i <= 60; i++) {
+      w.moveTo(s, i * 1000L);
+      s.record(i * 1000L, 1, 0, new int[0], new int[0], Double.NaN, Double.NaN, 60_000, 10_000, w);
+    }
+    w.moveTo(s, 60_000L);
+    w.mark(s);
+    // events at 1..60 s are rows 0..59; a slot (w, d) at 60 s holds (60 s - d - w, 60 s - d]
+    assertThat(s.head).isZero();
+    assertThat(new int[] {w.lo(s, 0), w.lo(s, 1), w.lo(s, 2), w.lo(s, 3), w.hi(s, 3)})
+        .containsExactly(50, 35, 0, 20, 30);
+    assertThat(new int[] {s.mark0, s.mark1, s.mark2, s.mark3}).containsExactly(50, 35, 20, 30);
+    int rows = 0;
+    for (int i : new int[] {59, 0, 50, 35, 20, 30}) {
+      rows += (int) (s.time(i) - s.base);
+    }
+    assertThat(s.touchRows()).isEqualTo(rows);
+    // a window bound beside a mark is not marked again; a fifth one is left out
+    Windows five = new Windows(new long[] {10_000, 11_000, 25_000, 30_000, 40_000, 45_000}, new long[6],
+        new byte[6], new int[0], new int[0]);
+    EntityState t = new EntityState(false, 0, false, 4);
+    for (int i = 1; i <= 60; i++) {
+      five.moveTo(t, i * 1000L);
+      t.record(i * 1000L, 1, 0, new int[0], new int[0], Double.NaN, Double.NaN, 60_000, 10_000, five);
+    }
+    five.moveTo(t, 60_000L);
+    five.mark(t);
+    assertThat(new int[] {t.mark0, t.mark1, t.mark2, t.mark3}).containsExactly(50, 35, 30, 20);
   }
 
   @Test
