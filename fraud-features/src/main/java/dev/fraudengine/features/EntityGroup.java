@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -134,8 +135,9 @@ final class EntityGroup {
     }
     boolean labelled = hasLabels;
     boolean located = hasGeo;
-    Supplier<EntityState> factory =
-        () -> new EntityState(labelled, otherColumns, located, INITIAL_CAPACITY);
+    int windowInts = windows.length();
+    Supplier<EntityState> factory = () -> new EntityState(labelled, otherColumns, located, INITIAL_CAPACITY,
+        windowInts, ThreadLocalRandom.current().nextInt());
     this.map = switch (config.entityMap()) {
       case COMPACT -> new CompactEntityMap(config.maxEntities(), saturatedMillis(config.idleTimeout()), watermark,
           evictions, factory);
@@ -185,7 +187,8 @@ final class EntityGroup {
   }
 
   EntityState newState(int capacity) {
-    return new EntityState(labels, otherIndex.length, geo, capacity);
+    return new EntityState(labels, otherIndex.length, geo, capacity, windows.length(),
+        ThreadLocalRandom.current().nextInt());
   }
 
   /** Writes the group's features for a transaction without this entity's key. */

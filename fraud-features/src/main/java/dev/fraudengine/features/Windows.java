@@ -24,7 +24,8 @@ package dev.fraudengine.features;
  * labels known at that time. Distinct keys: a window of more than 32 events keeps a multiset of its keys
  * (IntCounts); a smaller one is scanned, without allocating.
  *
- * Layout, all in one int array, EntityState.win (one object, one header and a few cache lines to load per entity):
+ * Layout, all in the window block at the start of EntityState.data (before the rows; its first line beside the
+ * array's header):
  * per slot two ints of bounds (the first 2 * slots ints), then per slot optional ints (inexact-amount count, fraud
  * count, min/max validity), then per slot optional longs (sum, 128-bit sum of squares, min, max), each a pair of
  * ints (high half first). Stateless
@@ -50,7 +51,7 @@ final class Windows {
   private final int[] sqAt;
   private final int[] minAt;
   private final int[] maxAt;
-  /** The length of EntityState.win: the ints, then two per long. */
+  /** The length of the window block of EntityState.data: the ints, then two per long. */
   private final int length;
   private final int[][] setsOf;
   private final int[] setColumn;
@@ -132,21 +133,21 @@ final class Windows {
     set(win, i, Double.doubleToRawLongBits(v));
   }
 
+  /** The number of ints of the window block at the start of EntityState.data. */
+  int length() {
+    return length;
+  }
+
   private void ensure(EntityState s) {
-    if (s.win == null) {
-      int[] win = new int[length];
-      for (int k = 0; k < slots; k++) {
-        win[2 * k] = s.head;
-        win[2 * k + 1] = s.head;
-      }
-      s.win = win;
+    if (s.rowsAt == 0 && length > 0) {
+      s.allocateWindows(length, slots);
     }
   }
 
   /** Positions every slot at event time {@code t}. */
   void moveTo(EntityState s, long t) {
     ensure(s);
-    int[] win = s.win;
+    int[] win = s.data;
     boolean forward = t >= s.at;
     int head = s.head;
     int end = s.end();
@@ -207,9 +208,9 @@ final class Windows {
     if (badAt[k] >= 0) {
       long u = s.amountUnits(i);
       if (u == EntityState.NOT_UNITS) {
-        s.win[badAt[k]]++;
+        s.data[badAt[k]]++;
       } else {
-        int[] win = s.win;
+        int[] win = s.data;
         set(win, sumAt[k], get(win, sumAt[k]) + u);
         int q = sqAt[k];
         if (q >= 0) {
@@ -222,10 +223,10 @@ final class Windows {
       }
     }
     if (fraudAt[k] >= 0 && s.label(i) == EntityState.FRAUD) {
-      s.win[fraudAt[k]]++;
+      s.data[fraudAt[k]]++;
     }
     if (validAt[k] >= 0) {
-      int[] win = s.win;
+      int[] win = s.data;
       double a = s.amount(i);
       if (win[2 * k] == win[2 * k + 1]) {
         setDouble(win, minAt[k], a);
@@ -264,9 +265,9 @@ final class Windows {
     if (badAt[k] >= 0) {
       long u = s.amountUnits(i);
       if (u == EntityState.NOT_UNITS) {
-        s.win[badAt[k]]--;
+        s.data[badAt[k]]--;
       } else {
-        int[] win = s.win;
+        int[] win = s.data;
         set(win, sumAt[k], get(win, sumAt[k]) - u);
         int q = sqAt[k];
         if (q >= 0) {
@@ -278,13 +279,13 @@ final class Windows {
       }
     }
     if (fraudAt[k] >= 0 && s.label(i) == EntityState.FRAUD) {
-      s.win[fraudAt[k]]--;
+      s.data[fraudAt[k]]--;
     }
-    if (validAt[k] >= 0 && s.win[validAt[k]] != 0) {
+    if (validAt[k] >= 0 && s.data[validAt[k]] != 0) {
       // The leaving amount may be the one the extreme came from: recompute lazily (a tie or a NaN included).
       double a = s.amount(i);
-      if (!(a > getDouble(s.win, minAt[k])) || !(a < getDouble(s.win, maxAt[k]))) {
-        s.win[validAt[k]] = 0;
+      if (!(a > getDouble(s.data, minAt[k])) || !(a < getDouble(s.data, maxAt[k]))) {
+        s.data[validAt[k]] = 0;
       }
     }
     countKeys(s, k, i, false);
@@ -296,7 +297,7 @@ final class Windows {
    * transaction's moves will start from. Called under the state's lock after an update; only a hint.
    */
   void mark(EntityState s) {
-    int[] win = s.win;
+    int[] win = s.rowsAt == 0 ? null : s.data;
     int head = s.head;
     int end = s.end();
     int m0 = -1;
@@ -325,10 +326,10 @@ final class Windows {
 
   /** Events before index {@code newHead} are being dropped: they leave every range. */
   void dropFront(EntityState s, int newHead) {
-    if (s.win == null) {
+    if (s.rowsAt == 0) {
       return;
     }
-    int[] win = s.win;
+    int[] win = s.data;
     for (int k = 0; k < slots; k++) {
       int lo = win[2 * k];
       int hi = win[2 * k + 1];
@@ -342,20 +343,20 @@ final class Windows {
 
   /** Every event moved by {@code delta} indices (compaction). */
   void shift(EntityState s, int delta) {
-    if (s.win == null) {
+    if (s.rowsAt == 0) {
       return;
     }
     for (int k = 0; k < 2 * slots; k++) {
-      s.win[k] += delta;
+      s.data[k] += delta;
     }
   }
 
   /** An event of time {@code t} was inserted at index {@code pos}, the later ones shifted up by one. */
   void inserted(EntityState s, int pos, long t) {
-    if (s.win == null || s.at == Long.MIN_VALUE) {
+    if (s.rowsAt == 0 || s.at == Long.MIN_VALUE) {
       return;
     }
-    int[] win = s.win;
+    int[] win = s.data;
     for (int k = 0; k < slots; k++) {
       long upper = s.at - delay[k];
       if (t <= upper - width[k]) {
@@ -370,7 +371,7 @@ final class Windows {
 
   /** The label of the event at index {@code i} changed. */
   void relabelled(EntityState s, int i, byte old, byte value) {
-    if (s.win == null) {
+    if (s.rowsAt == 0) {
       return;
     }
     int delta = (value == EntityState.FRAUD ? 1 : 0) - (old == EntityState.FRAUD ? 1 : 0);
@@ -378,31 +379,31 @@ final class Windows {
       return;
     }
     for (int k = 0; k < slots; k++) {
-      if (fraudAt[k] >= 0 && s.win[2 * k] <= i && i < s.win[2 * k + 1]) {
-        s.win[fraudAt[k]] += delta;
+      if (fraudAt[k] >= 0 && s.data[2 * k] <= i && i < s.data[2 * k + 1]) {
+        s.data[fraudAt[k]] += delta;
       }
     }
   }
 
   int lo(EntityState s, int k) {
-    return s.win[2 * k];
+    return s.data[2 * k];
   }
 
   int hi(EntityState s, int k) {
-    return s.win[2 * k + 1];
+    return s.data[2 * k + 1];
   }
 
   /** The number of events in slot {@code k}. */
   int count(EntityState s, int k) {
-    return s.win[2 * k + 1] - s.win[2 * k];
+    return s.data[2 * k + 1] - s.data[2 * k];
   }
 
   /** The sum of the amounts in slot {@code k}. */
   double sum(EntityState s, int k) {
-    int lo = s.win[2 * k];
-    int hi = s.win[2 * k + 1];
-    if (s.win[badAt[k]] == 0) {
-      return get(s.win, sumAt[k]) / EntityState.SCALE;
+    int lo = s.data[2 * k];
+    int hi = s.data[2 * k + 1];
+    if (s.data[badAt[k]] == 0) {
+      return get(s.data, sumAt[k]) / EntityState.SCALE;
     }
     double sum = 0;
     for (int i = lo; i < hi; i++) {
@@ -413,11 +414,11 @@ final class Windows {
 
   /** The sum of the squared amounts in slot {@code k}. */
   double squares(EntityState s, int k) {
-    int lo = s.win[2 * k];
-    int hi = s.win[2 * k + 1];
-    if (s.win[badAt[k]] == 0) {
-      long h = get(s.win, sqAt[k]);
-      long l = get(s.win, sqAt[k] + 2);
+    int lo = s.data[2 * k];
+    int hi = s.data[2 * k + 1];
+    if (s.data[badAt[k]] == 0) {
+      long h = get(s.data, sqAt[k]);
+      long l = get(s.data, sqAt[k] + 2);
       double low = l >= 0 ? (double) l : ((l >>> 1) | (l & 1)) * 2.0;
       return (h == 0 ? low : h * TWO_64 + low) / SCALE_SQUARED;
     }
@@ -431,21 +432,21 @@ final class Windows {
 
   /** The smallest amount in slot {@code k}, or +infinity if it is empty. */
   double min(EntityState s, int k) {
-    return extremes(s, k) ? getDouble(s.win, minAt[k]) : Double.POSITIVE_INFINITY;
+    return extremes(s, k) ? getDouble(s.data, minAt[k]) : Double.POSITIVE_INFINITY;
   }
 
   /** The largest amount in slot {@code k}, or -infinity if it is empty. */
   double max(EntityState s, int k) {
-    return extremes(s, k) ? getDouble(s.win, maxAt[k]) : Double.NEGATIVE_INFINITY;
+    return extremes(s, k) ? getDouble(s.data, maxAt[k]) : Double.NEGATIVE_INFINITY;
   }
 
   private boolean extremes(EntityState s, int k) {
-    int lo = s.win[2 * k];
-    int hi = s.win[2 * k + 1];
+    int lo = s.data[2 * k];
+    int hi = s.data[2 * k + 1];
     if (lo == hi) {
       return false;
     }
-    if (s.win[validAt[k]] == 0) {
+    if (s.data[validAt[k]] == 0) {
       double min = Double.POSITIVE_INFINITY;
       double max = Double.NEGATIVE_INFINITY;
       for (int i = lo; i < hi; i++) {
@@ -453,9 +454,9 @@ final class Windows {
         min = Math.min(min, a);
         max = Math.max(max, a);
       }
-      setDouble(s.win, minAt[k], min);
-      setDouble(s.win, maxAt[k], max);
-      s.win[validAt[k]] = 1;
+      setDouble(s.data, minAt[k], min);
+      setDouble(s.data, maxAt[k], max);
+      s.data[validAt[k]] = 1;
     }
     return true;
   }
@@ -463,10 +464,10 @@ final class Windows {
   /** The events of slot {@code k} whose fraud label is known at {@code t}. */
   int frauds(EntityState s, int k, long t) {
     if (s.maxFraudLabelTime <= t) {
-      return s.win[fraudAt[k]];
+      return s.data[fraudAt[k]];
     }
     int frauds = 0;
-    for (int i = s.win[2 * k]; i < s.win[2 * k + 1]; i++) {
+    for (int i = s.data[2 * k]; i < s.data[2 * k + 1]; i++) {
       if (s.label(i) == EntityState.FRAUD && s.labelTime(i) <= t) {
         frauds++;
       }
@@ -481,8 +482,8 @@ final class Windows {
       return c.size() + (current != 0 && !c.contains(current) ? 1 : 0);
     }
     int column = setColumn[j];
-    int lo = s.win[2 * k];
-    int hi = s.win[2 * k + 1];
+    int lo = s.data[2 * k];
+    int hi = s.data[2 * k + 1];
     // A key is new unless an earlier one equals it. One bit per key's hash, of the keys seen so far: a key whose bit
     // is clear cannot equal any of them, and only a key whose bit is set is looked for among them (a window of at
     // most SET_ABOVE keys in 64 bits: most of the quadratic scan is skipped, the count is the same).
@@ -538,7 +539,7 @@ final class Windows {
     if (c != null) {
       return c.contains(key);
     }
-    return holds(s, setColumn[j], s.win[2 * k], s.win[2 * k + 1], key);
+    return holds(s, setColumn[j], s.data[2 * k], s.data[2 * k + 1], key);
   }
 
   /**

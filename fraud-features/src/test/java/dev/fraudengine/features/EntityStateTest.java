@@ -159,12 +159,12 @@ class EntityStateTest {
     long bytes = s.bytes();
     // what a reader without the lock may see while a writer swaps arrays or moves bounds
     s.size += 1_000;
-    s.win[0] = -5;
-    s.win[1] = 1 << 20;
+    s.data[0] = -5;
+    s.data[1] = 1 << 20;
     assertThat(s.touch(2)).isNotNull();
     s.size -= 1_000;
-    s.win[0] = 0;
-    s.win[1] = s.end();
+    s.data[0] = 0;
+    s.data[1] = s.end();
     s.head = -s.size - 3;
     assertThat(s.touch(2)).isNotNull();
     s.head = 0;
@@ -245,22 +245,22 @@ class EntityStateTest {
       s.record(i * 1000L, 1 + i, i, new int[] {1, 100 + i}, new int[] {1}, Double.NaN, Double.NaN, DAY, 10_000, w);
     }
     w.moveTo(s, 40_000L);
-    assertThat(s.win.length).isGreaterThan(32);
+    assertThat(s.rowsAt).isGreaterThan(32);
     assertThat(s.sets[0]).isNotNull();
-    int lines = s.win[s.win.length - 1] + 1;
-    for (int k = 16; k < s.win.length; k += 16) {
-      lines += s.win[k];
+    int lines = s.data[s.rowsAt - 1] + 1;
+    for (int k = 16; k < s.rowsAt; k += 16) {
+      lines += s.data[k];
     }
     assertThat(s.touchWindows()).isEqualTo(lines);
-    assertThat(s.touchHeaders()).isEqualTo(s.head + s.size + s.data.length + s.win[0] + 1);
+    assertThat(s.touchHeaders()).isEqualTo(s.head + s.size + s.data.length + s.data[0] + 1);
     assertThat(s.touchState()).isEqualTo((int) s.firstTime + 1 + 2);
     long bytes = s.bytes();
-    int[] win = s.win.clone();
+    int[] data = s.data.clone();
     s.touchState();
     s.touchHeaders();
     s.touchWindows();
     assertThat(s.bytes()).isEqualTo(bytes);
-    assertThat(s.win).isEqualTo(win);
+    assertThat(s.data).isEqualTo(data);
     assertThat(w.distinct(s, 0, 0, 0)).isEqualTo(40);
   }
 
@@ -298,7 +298,7 @@ class EntityStateTest {
   }
   @Test
   void windows_longAggregatesInTheIntArray_exactForHugeAndNegativeAmounts() {
-    // sum, 128-bit sum of squares and min/max are pairs of ints in EntityState.win: check them where the halves
+    // sum, 128-bit sum of squares and min/max are pairs of ints in the window block of EntityState.data: check them where the halves
     // carry (squares above 2^64 units^2, negative sums, borrows when events leave) against exact arithmetic
     byte needs = Windows.NEED_SUM | Windows.NEED_SQUARES | Windows.NEED_MIN_MAX;
     Windows w = new Windows(new long[] {10_000}, new long[] {0}, new byte[] {needs}, new int[0], new int[0]);
