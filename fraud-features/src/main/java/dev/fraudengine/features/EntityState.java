@@ -202,6 +202,11 @@ final class EntityState {
     return head + size;
   }
 
+  /** Ints per row. */
+  int width() {
+    return width;
+  }
+
   /** Whether rows hold the transaction-id hash, label and label time. */
   boolean labelled() {
     return labelled;
@@ -595,21 +600,27 @@ final class EntityState {
   }
 
   /**
-   * Beside the second level: reads, without the lock, the first int of the newest row, of the oldest one (at
-   * {@code head}) and of the rows marked by {@link Windows#mark} (window bounds away from both ends, as of this
-   * entity's last update), found from this object's fields alone, so that they load with the headers instead of one
-   * level later, behind the window bounds: a transaction appends after the newest row (and reads it), prunes from
-   * the oldest one, and moves each window's bounds over the rows at them, which lie near the newest rows for short
-   * windows, near the oldest for the longest, and at the marks in between. Racy: every index is checked against the
-   * array it reads; nothing is written.
+   * Beside the second level: reads, without the lock, rows found from this object's fields alone, so that they load
+   * with the headers instead of one level later, behind the window bounds: the first int of the newest row, of the
+   * oldest one (at {@code head}) and of the rows marked by {@link Windows#mark} (window bounds away from both ends,
+   * as of this entity's last update), and the first and last int of the row after the newest, where an append
+   * writes. A transaction appends there (and reads the newest row), prunes from the oldest one, and moves each
+   * window's bounds over the rows at them, which lie near the newest rows for short windows, near the oldest for the
+   * longest, and at the marks in between. Racy: every index is checked against the array it reads; nothing is
+   * written.
    */
   int touchRows() {
     int[] d = data;
     int at = rowsAt;
     int w = width;
     int h = head;
-    return read(d, at, w, h + size - 1) + read(d, at, w, h) + read(d, at, w, mark0) + read(d, at, w, mark1)
+    int end = h + size;
+    int x = read(d, at, w, end - 1) + read(d, at, w, h) + read(d, at, w, mark0) + read(d, at, w, mark1)
         + read(d, at, w, mark2) + read(d, at, w, mark3);
+    // a store into a line not in the cache would hold up the next lock (a full fence waits for the store buffer to
+    // drain) for a whole miss
+    int next = at + end * w;
+    return end >= 0 && next >= 0 && next + w <= d.length ? x + d[next] + d[next + w - 1] : x;
   }
 
   /** The first int of row {@code i} of {@code d} (rows from {@code at}, {@code w} ints each), or 0 if out of range. */

@@ -171,19 +171,40 @@ class EntityStateTest {
     assertThat(s.touch(2)).isEqualTo(before);
     assertThat(s.bytes()).isEqualTo(bytes);
   }
+  /** What touchRows reads of the row an append would write: its first and last int, if the array has room. */
+  private static int appendRow(EntityState s) {
+    int to = s.rowsAt + s.end() * s.width();
+    return to + s.width() <= s.data.length ? s.data[to] + s.data[to + s.width() - 1] : 0;
+  }
+
+  @Test
+  void touchRows_appendRowWithStaleValues_isRead() {
+    EntityState s = new EntityState(false, 0, false, 8);
+    Windows w = new Windows(new long[] {DAY}, new long[] {0}, new byte[] {0}, new int[0], new int[0]);
+    for (int i = 1; i <= 3; i++) {
+      s.record(i * 1000L, 1, 0, new int[0], new int[0], Double.NaN, Double.NaN, DAY, 10_000, w);
+    }
+    int before = s.touchRows();
+    // what an in-place compaction leaves beyond the newest row
+    s.data[s.end() * 2] = 1_000;
+    s.data[s.end() * 2 + 1] = 20;
+    assertThat(s.touchRows()).isEqualTo(before + 1_020);
+  }
+
   @Test
   void touchRows_unmarked_readsTheNewestAndOldestRowsFirstInts_andToleratesRacyViews() {
-    EntityState s = new EntityState(false, 0, false, 4);
+    // rows of 10 ints (time, amount, id hash, label, label time, two other keys, location): 21 rows, 210 ints
+    EntityState s = new EntityState(true, 2, true, 4);
     assertThat(s.touchRows()).as("no rows").isZero();
     Windows w = new Windows(new long[] {DAY}, new long[] {0}, new byte[] {0}, new int[0], new int[0]);
     for (int i = 1; i <= 30; i++) {
-      s.record(i * 1000L, 1, 0, new int[0], new int[0], Double.NaN, Double.NaN, 20_500, 10_000, w);
+      s.record(i * 1000L, 1, 0, new int[] {7, 8}, new int[] {0, 1}, 45, 3, 20_500, 10_000, w);
     }
-    // events 10..30 s kept (20.5 s of retention); times are offsets from the first event kept since a compaction
+    // events 10..30 s kept (20.5 s of retention); times are offsets from the first event's time
     int oldest = (int) (s.time(s.head) - s.base);
     int newest = (int) (s.time(s.end() - 1) - s.base);
     assertThat(s.time(s.head)).isEqualTo(10_000L);
-    assertThat(s.touchRows()).isEqualTo(oldest + newest);
+    assertThat(s.touchRows()).isEqualTo(oldest + newest + appendRow(s));
     int[] data = s.data.clone();
     s.size += 1_000;
     assertThat(s.touchRows()).as("newest row out of range: the oldest only").isEqualTo(oldest);
@@ -201,10 +222,10 @@ class EntityStateTest {
     // by 30 s (both bounds in the middle, one of them beside the 25 s window's lower bound)
     Windows w = new Windows(new long[] {10_000, 25_000, 60_000, 10_000}, new long[] {0, 0, 0, 30_000},
         new byte[4], new int[0], new int[0]);
-    EntityState s = new EntityState(false, 0, false, 4);
+    EntityState s = new EntityState(true, 2, true, 4);
     for (int i = 1; i <= 60; i++) {
       w.moveTo(s, i * 1000L);
-      s.record(i * 1000L, 1, 0, new int[0], new int[0], Double.NaN, Double.NaN, 60_000, 10_000, w);
+      s.record(i * 1000L, 1, 0, new int[] {7, 8}, new int[] {0, 1}, 45, 3, 60_000, 10_000, w);
     }
     w.moveTo(s, 60_000L);
     w.mark(s);
@@ -217,7 +238,7 @@ class EntityStateTest {
     for (int i : new int[] {59, 0, 50, 35, 20, 30}) {
       rows += (int) (s.time(i) - s.base);
     }
-    assertThat(s.touchRows()).isEqualTo(rows);
+    assertThat(s.touchRows()).isEqualTo(rows + appendRow(s));
     // a window bound beside a mark is not marked again; a fifth one is left out
     Windows five = new Windows(new long[] {10_000, 11_000, 25_000, 30_000, 40_000, 45_000}, new long[6],
         new byte[6], new int[0], new int[0]);
