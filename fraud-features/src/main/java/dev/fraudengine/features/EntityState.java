@@ -78,8 +78,14 @@ final class EntityState {
 
   /** The latest label time of any fraud label given to this entity's events (running risk counts need it). */
   long maxFraudLabelTime = Long.MIN_VALUE;
-  /** Distinct-key multisets of the windows that need one now, or {@code null} entries. */
+  /** Distinct-key multisets of the windows that need one now, or {@code null} entries; set by {@link #counts}. */
   IntCounts[] sets;
+  /**
+   * {@code sets[0]} and {@code sets[1]}, or null: for the first pass, which loads them with the headers
+   * ({@link #touchCounts}), one level before the array would give them.
+   */
+  IntCounts set0;
+  IntCounts set1;
   /** The event time the windows are positioned at; {@code Long.MIN_VALUE}: not yet, every window empty. */
   long at = Long.MIN_VALUE;
   /**
@@ -200,6 +206,16 @@ final class EntityState {
   /** Index one past the newest event. */
   int end() {
     return head + size;
+  }
+
+  /** Sets multiset {@code j} (null: none), in {@link #sets} and in its mirror field if it has one. */
+  void counts(int j, IntCounts c) {
+    sets[j] = c;
+    if (j == 0) {
+      set0 = c;
+    } else if (j == 1) {
+      set1 = c;
+    }
   }
 
   /** Ints per row. */
@@ -632,8 +648,7 @@ final class EntityState {
   /**
    * The third level: reads, without the lock, one int in every further cache line of the window block (its
    * aggregates): 16 ints apart and the last one, so that every 64-byte line it spans is loaded, each with one load
-   * instead of one per int; and the distinct-key multiset objects, for the cells a next level reads (see
-   * Windows.touchSets). Racy; nothing is written.
+   * instead of one per int. Racy; nothing is written.
    */
   int touchWindows() {
     int[] d = data;
@@ -645,13 +660,18 @@ final class EntityState {
     for (int k = 16; k < n; k += 16) {
       x += d[k];
     }
-    IntCounts[] c = sets;
-    if (c != null) {
-      for (IntCounts counts : c) {
-        x += counts == null ? 0 : counts.touchObject();
-      }
-    }
     return x;
+  }
+
+  /**
+   * Beside the second level: reads, without the lock, the first two distinct-key multiset objects, from this
+   * object's fields, so that the next level can load the cells the transaction's keys will look up (see
+   * Windows.touchSets); one level earlier than through the array of them. Racy; nothing is written.
+   */
+  int touchCounts() {
+    IntCounts a = set0;
+    IntCounts b = set1;
+    return (a == null ? 0 : a.touchObject()) + (b == null ? 0 : 2 * b.touchObject());
   }
 
   /**
@@ -707,7 +727,7 @@ final class EntityState {
 
   /** Approximate heap bytes held, for the published memory figure. */
   long bytes() {
-    long b = 12 + 4L * 3 + 4 * 3 + 8 * 8 + 8 + 8 + 4 * 4;
+    long b = 12 + 4L * 3 + 4 * 3 + 8 * 8 + 8 + 8 + 4 * 4 + 4 * 2;
     b += 16 + 4L * data.length;
     if (sets != null) {
       b += 16 + 4L * sets.length;

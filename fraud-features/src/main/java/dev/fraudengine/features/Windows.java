@@ -195,9 +195,9 @@ final class Windows {
             sets = new IntCounts[setColumn.length];
             s.sets = sets;
           }
-          sets[j] = c;
+          s.counts(j, c);
         } else if (sets != null && sets[j] != null && n < SET_BELOW) {
-          sets[j] = null;
+          s.counts(j, null);
         }
       }
     }

@@ -268,11 +268,13 @@ class EntityStateTest {
     w.moveTo(s, 40_000L);
     assertThat(s.rowsAt).isGreaterThan(32);
     assertThat(s.sets[0]).isNotNull();
-    int lines = s.data[s.rowsAt - 1] + 1;
+    int lines = s.data[s.rowsAt - 1];
     for (int k = 16; k < s.rowsAt; k += 16) {
       lines += s.data[k];
     }
     assertThat(s.touchWindows()).isEqualTo(lines);
+    assertThat(s.set0).as("the first multiset, mirrored").isSameAs(s.sets[0]);
+    assertThat(s.touchCounts()).isEqualTo(1);
     assertThat(s.touchHeaders()).isEqualTo(s.head + s.size + s.data.length + s.data[0] + 1);
     assertThat(s.touchState()).isEqualTo((int) s.firstTime + 1 + 2);
     long bytes = s.bytes();
@@ -316,6 +318,13 @@ class EntityStateTest {
     assertThat(w.distinct(s, 0, 0, 0)).isEqualTo(40);
     assertThat(w.contains(s, 0, 0, 105)).isTrue();
     assertThat(w.contains(s, 0, 0, 12_345)).isFalse();
+    assertThat(s.set0).isSameAs(s.sets[0]).isNotNull();
+    assertThat(s.touchCounts()).isEqualTo(1);
+    // a day later the window is empty: its multiset is dropped, mirror included
+    w.moveTo(s, 40_000L + DAY);
+    assertThat(s.sets[0]).isNull();
+    assertThat(s.set0).isNull();
+    assertThat(s.touchCounts()).isZero();
   }
   @Test
   void windows_longAggregatesInTheIntArray_exactForHugeAndNegativeAmounts() {
