@@ -78,14 +78,17 @@ final class EntityState {
 
   /** The latest label time of any fraud label given to this entity's events (running risk counts need it). */
   long maxFraudLabelTime = Long.MIN_VALUE;
-  /** Distinct-key multisets of the windows that need one now, or {@code null} entries; set by {@link #counts}. */
+  /** Distinct-key multisets of the windows that need one now, or {@code null} entries. */
   IntCounts[] sets;
   /**
-   * {@code sets[0]} and {@code sets[1]}, or null: for the first pass, which loads them with the headers
-   * ({@link #touchCounts}), one level before the array would give them.
+   * The cell arrays of {@code sets[0]} and {@code sets[1]} and their masks (null and 0: none), refreshed by
+   * {@link Windows#mark} after each update: the first pass reads the cell a key looks up straight from them, with
+   * the headers, where the array of multisets, then a multiset object, then its cells were three levels. Hints only.
    */
-  IntCounts set0;
-  IntCounts set1;
+  int[] cells0;
+  int[] cells1;
+  int mask0;
+  int mask1;
   /** The event time the windows are positioned at; {@code Long.MIN_VALUE}: not yet, every window empty. */
   long at = Long.MIN_VALUE;
   /**
@@ -206,16 +209,6 @@ final class EntityState {
   /** Index one past the newest event. */
   int end() {
     return head + size;
-  }
-
-  /** Sets multiset {@code j} (null: none), in {@link #sets} and in its mirror field if it has one. */
-  void counts(int j, IntCounts c) {
-    sets[j] = c;
-    if (j == 0) {
-      set0 = c;
-    } else if (j == 1) {
-      set1 = c;
-    }
   }
 
   /** Ints per row. */
@@ -617,10 +610,10 @@ final class EntityState {
 
   /**
    * Beside the second level: reads, without the lock, rows found from this object's fields alone, so that they load
-   * with the headers instead of one level later, behind the window bounds: the first int of the newest row, of the
-   * oldest one (at {@code head}) and of the rows marked by {@link Windows#mark} (window bounds away from both ends,
-   * as of this entity's last update), and the first and last int of the row after the newest, where an append
-   * writes. A transaction appends there (and reads the newest row), prunes from the oldest one, and moves each
+   * with the headers instead of one level later, behind the window bounds: the first int of the newest row and of
+   * the oldest one (at {@code head}), and the first and last int (a row may span two lines) of the rows marked by
+   * {@link Windows#mark} (window bounds away from both ends, as of this entity's last update) and of the row after
+   * the newest, where an append writes. A transaction appends there (and reads the newest row), prunes from the oldest one, and moves each
    * window's bounds over the rows at them, which lie near the newest rows for short windows, near the oldest for the
    * longest, and at the marks in between. Racy: every index is checked against the array it reads; nothing is
    * written.
@@ -631,15 +624,19 @@ final class EntityState {
     int w = width;
     int h = head;
     int end = h + size;
-    int x = read(d, at, w, end - 1) + read(d, at, w, h) + read(d, at, w, mark0) + read(d, at, w, mark1)
-        + read(d, at, w, mark2) + read(d, at, w, mark3);
+    int x = read(d, at, w, end - 1) + read(d, at, w, h) + read(d, at, w, mark0) + read(d, at + w - 1, w, mark0)
+        + read(d, at, w, mark1) + read(d, at + w - 1, w, mark1) + read(d, at, w, mark2) + read(d, at + w - 1, w, mark2)
+        + read(d, at, w, mark3) + read(d, at + w - 1, w, mark3);
     // a store into a line not in the cache would hold up the next lock (a full fence waits for the store buffer to
     // drain) for a whole miss
     int next = at + end * w;
     return end >= 0 && next >= 0 && next + w <= d.length ? x + d[next] + d[next + w - 1] : x;
   }
 
-  /** The first int of row {@code i} of {@code d} (rows from {@code at}, {@code w} ints each), or 0 if out of range. */
+  /**
+   * The int at {@code at + i * w} of {@code d} (with {@code at} the rows' start, the first int of row {@code i}), or
+   * 0 if out of range or {@code i} is negative.
+   */
   private static int read(int[] d, int at, int w, int i) {
     int r = at + i * w;
     return i >= 0 && r >= 0 && r < d.length ? d[r] : 0;
@@ -659,44 +656,6 @@ final class EntityState {
     int x = d[n - 1];
     for (int k = 16; k < n; k += 16) {
       x += d[k];
-    }
-    return x;
-  }
-
-  /**
-   * Beside the second level: reads, without the lock, the first two distinct-key multiset objects, from this
-   * object's fields, so that the next level can load the cells the transaction's keys will look up (see
-   * Windows.touchSets); one level earlier than through the array of them. Racy; nothing is written.
-   */
-  int touchCounts() {
-    IntCounts a = set0;
-    IntCounts b = set1;
-    return (a == null ? 0 : a.touchObject()) + (b == null ? 0 : 2 * b.touchObject());
-  }
-
-  /**
-   * Reads, without the lock, the rows a transaction will read or write (the newest event, the events at both bounds
-   * of every window: the first {@code bounds} ints of the window block; a row's first and last int, as a row may span
-   * two cache lines) and returns their sum: a racy read that only warms the caches before the state is locked (see
-   * OnlineFeaturePipeline.process). Every index is checked against the array it reads, whatever a concurrent
-   * writer is doing; nothing is written.
-   */
-  int touch(int bounds) {
-    int[] d = data;
-    int at = Math.min(rowsAt, d.length);
-    int w = width;
-    int last = w - 1;
-    int x = 0;
-    int rows = (d.length - at) / w;
-    for (int k = 0; k < at && k < bounds; k++) {
-      int b = d[k];
-      if (b >= 0 && b < rows) {
-        x += d[at + b * w] + d[at + b * w + last];
-      }
-    }
-    int i = head + size - 1;
-    if (i >= 0 && i < rows) {
-      x += d[at + i * w] + d[at + i * w + last];
     }
     return x;
   }
@@ -727,7 +686,7 @@ final class EntityState {
 
   /** Approximate heap bytes held, for the published memory figure. */
   long bytes() {
-    long b = 12 + 4L * 3 + 4 * 3 + 8 * 8 + 8 + 8 + 4 * 4 + 4 * 2;
+    long b = 12 + 4L * 3 + 4 * 3 + 8 * 8 + 8 + 8 + 4 * 4 + 4 * 4;
     b += 16 + 4L * data.length;
     if (sets != null) {
       b += 16 + 4L * sets.length;

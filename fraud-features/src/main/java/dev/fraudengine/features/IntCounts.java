@@ -44,10 +44,27 @@ final class IntCounts {
    * warms the caches (the index comes from {@link #mask}, checked against the array read).
    */
   int touch(int key) {
-    int[] c = cells;
+    return touch(cells, mask, key);
+  }
+
+  /**
+   * Reads the cell where a lookup of {@code key} starts in a cell array with this mask, as {@link #touch(int)} does,
+   * for a reader that holds both (a state's hints); 0 without an array.
+   */
+  static int touch(int[] cells, int mask, int key) {
     int i = 2 * (mix(key) & mask);
     // the mask may be newer or older than the array a racy reader sees: checked, not trusted
-    return i < c.length ? c[i] : 0;
+    return cells != null && i >= 0 && i < cells.length ? cells[i] : 0;
+  }
+
+  /** The cell array (what {@link #touch(int[], int, int)} reads), for a state's hints. */
+  int[] cells() {
+    return cells;
+  }
+
+  /** The number of slots minus one, for a state's hints. */
+  int mask() {
+    return mask;
   }
 
   /** Reads, without the lock, this object's field (its cache line), for {@link #touch} to follow. */

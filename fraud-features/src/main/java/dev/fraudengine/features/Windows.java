@@ -195,9 +195,9 @@ final class Windows {
             sets = new IntCounts[setColumn.length];
             s.sets = sets;
           }
-          s.counts(j, c);
+          sets[j] = c;
         } else if (sets != null && sets[j] != null && n < SET_BELOW) {
-          s.counts(j, null);
+          sets[j] = null;
         }
       }
     }
@@ -300,6 +300,7 @@ final class Windows {
     int[] win = s.rowsAt == 0 ? null : s.data;
     int head = s.head;
     int end = s.end();
+    // the rows at head, the newest and the next are loaded anyway; a bound there or at a mark is not marked again
     int m0 = -1;
     int m1 = -1;
     int m2 = -1;
@@ -307,8 +308,7 @@ final class Windows {
     int n = 0;
     for (int b = 0; win != null && b < 2 * slots && n < 4; b++) {
       int i = win[b];
-      // rows within two of an end or of a mark share its line or the next one
-      if (i - head < 2 || end - i < 3 || Math.abs(i - m0) < 2 || Math.abs(i - m1) < 2 || Math.abs(i - m2) < 2) {
+      if (i == head || i >= end - 1 || i == m0 || i == m1 || i == m2) {
         continue;
       }
       switch (n++) {
@@ -322,6 +322,21 @@ final class Windows {
     s.mark1 = m1;
     s.mark2 = m2;
     s.mark3 = m3;
+    IntCounts[] sets = s.sets;
+    IntCounts a = sets == null || sets.length < 1 ? null : sets[0];
+    IntCounts b = sets == null || sets.length < 2 ? null : sets[1];
+    int[] ca = a == null ? null : a.cells();
+    int[] cb = b == null ? null : b.cells();
+    // references stored only when they change: each store into an old state dirties a card for the next young
+    // collection to scan
+    if (s.cells0 != ca) {
+      s.cells0 = ca;
+    }
+    if (s.cells1 != cb) {
+      s.cells1 = cb;
+    }
+    s.mask0 = a == null ? 0 : a.mask();
+    s.mask1 = b == null ? 0 : b.mask();
   }
 
   /** Events before index {@code newHead} are being dropped: they leave every range. */
@@ -514,20 +529,26 @@ final class Windows {
    * Reads, without the lock, the cell of each of a state's distinct-key multisets that the transaction's own key
    * hashes to ({@code keyHashes}, in the pipeline's key order; {@code otherIndex}: per other-key column, its index
    * there), and returns what it read: a racy read that only warms the caches before the state is locked (see
-   * OnlineFeaturePipeline.process). Nothing is written.
+   * OnlineFeaturePipeline.process). The first two multisets' cells are found from the state's fields
+   * (EntityState.cells0, cells1, as of its last update), the others through the multiset objects. Nothing is
+   * written.
    */
   int touchSets(EntityState s, int[] keyHashes, int[] otherIndex) {
-    IntCounts[] sets = s.sets;
-    if (sets == null) {
-      return 0;
-    }
     int x = 0;
-    for (int j = 0; j < sets.length && j < setColumn.length; j++) {
-      IntCounts c = sets[j];
+    for (int j = 0; j < setColumn.length; j++) {
       int column = setColumn[j];
       int key = column < otherIndex.length ? keyHashes[otherIndex[column]] : 0;
-      if (c != null && key != 0) {
-        x += c.touch(key);
+      if (key == 0) {
+        continue;
+      }
+      if (j == 0) {
+        x += IntCounts.touch(s.cells0, s.mask0, key);
+      } else if (j == 1) {
+        x += IntCounts.touch(s.cells1, s.mask1, key);
+      } else {
+        IntCounts[] sets = s.sets;
+        IntCounts c = sets == null || j >= sets.length ? null : sets[j];
+        x += c == null ? 0 : c.touch(key);
       }
     }
     return x;

@@ -149,28 +149,38 @@ class EntityStateTest {
   @Test
   void touch_racyOrOddViews_neverThrowsNorChangesTheState() {
     EntityState s = new EntityState(true, 2, true, 4);
-    s.touch(2);
+    s.touchRows();
+    s.touchWindows();
     Windows w = new Windows(new long[] {DAY}, new long[] {0}, new byte[] {Windows.NEED_SUM}, new int[0], new int[0]);
     for (int i = 0; i < 20; i++) {
       s.record(i * 1000L, 1 + i, i, new int[] {7, 8}, new int[] {0, 1}, 45, 3, DAY, 10_000, w);
       w.moveTo(s, i * 1000L);
     }
-    int before = s.touch(2);
+    int before = s.touchRows() + s.touchWindows() + s.touchHeaders();
     long bytes = s.bytes();
-    // what a reader without the lock may see while a writer swaps arrays or moves bounds
+    // what a reader without the lock may see while a writer swaps arrays or moves bounds and marks
     s.size += 1_000;
+    s.mark0 = 1 << 20;
+    s.mark1 = -7;
     s.data[0] = -5;
     s.data[1] = 1 << 20;
-    assertThat(s.touch(2)).isNotNull();
+    s.cells0 = new int[32];
+    s.mask0 = 1 << 20;
+    assertThat(s.touchRows() + s.touchWindows() + s.touchHeaders()).isNotNull();
+    assertThat(IntCounts.touch(s.cells0, s.mask0, 12_345)).as("a mask newer than its cells").isZero();
+    assertThat(IntCounts.touch(null, 15, 12_345)).isZero();
     s.size -= 1_000;
+    s.head = -s.size - 3;
+    assertThat(s.touchRows()).isNotNull();
+    s.head = 0;
+    s.mark0 = -1;
+    s.mark1 = -1;
     s.data[0] = 0;
     s.data[1] = s.end();
-    s.head = -s.size - 3;
-    assertThat(s.touch(2)).isNotNull();
-    s.head = 0;
-    assertThat(s.touch(2)).isEqualTo(before);
+    assertThat(s.touchRows() + s.touchWindows() + s.touchHeaders()).isEqualTo(before);
     assertThat(s.bytes()).isEqualTo(bytes);
   }
+
   /** What touchRows reads of the row an append would write: its first and last int, if the array has room. */
   private static int appendRow(EntityState s) {
     int to = s.rowsAt + s.end() * s.width();
@@ -234,13 +244,15 @@ class EntityStateTest {
     assertThat(new int[] {w.lo(s, 0), w.lo(s, 1), w.lo(s, 2), w.lo(s, 3), w.hi(s, 3)})
         .containsExactly(50, 35, 0, 20, 30);
     assertThat(new int[] {s.mark0, s.mark1, s.mark2, s.mark3}).containsExactly(50, 35, 20, 30);
-    int rows = 0;
-    for (int i : new int[] {59, 0, 50, 35, 20, 30}) {
-      rows += (int) (s.time(i) - s.base);
+    // the newest and oldest rows' first ints, the marked rows' first and last (a row may span two cache lines)
+    int rows = (int) (s.time(59) - s.base) + (int) (s.time(0) - s.base);
+    int w10 = s.width();
+    for (int i : new int[] {50, 35, 20, 30}) {
+      rows += (int) (s.time(i) - s.base) + s.data[s.rowsAt + i * w10 + w10 - 1];
     }
     assertThat(s.touchRows()).isEqualTo(rows + appendRow(s));
-    // a window bound beside a mark is not marked again; a fifth one is left out
-    Windows five = new Windows(new long[] {10_000, 11_000, 25_000, 30_000, 40_000, 45_000}, new long[6],
+    // a window bound equal to a mark is not marked again; a fifth one is left out
+    Windows five = new Windows(new long[] {10_000, 10_000, 25_000, 30_000, 40_000, 45_000}, new long[6],
         new byte[6], new int[0], new int[0]);
     EntityState t = new EntityState(false, 0, false, 4);
     for (int i = 1; i <= 60; i++) {
@@ -273,8 +285,6 @@ class EntityStateTest {
       lines += s.data[k];
     }
     assertThat(s.touchWindows()).isEqualTo(lines);
-    assertThat(s.set0).as("the first multiset, mirrored").isSameAs(s.sets[0]);
-    assertThat(s.touchCounts()).isEqualTo(1);
     assertThat(s.touchHeaders()).isEqualTo(s.head + s.size + s.data.length + s.data[0] + 1);
     assertThat(s.touchState()).isEqualTo((int) s.firstTime + 1 + 2);
     long bytes = s.bytes();
@@ -312,19 +322,26 @@ class EntityStateTest {
     one.add(12_345);
     assertThat(one.touch(12_345)).isEqualTo(12_345);
     assertThat(new IntCounts(1).touch(12_345)).isZero();
-    int read = w.touchSets(s, new int[] {99, 105}, otherIndex);
-    assertThat(read).isNotZero();
+    int read = s.sets[0].touch(105);
+    assertThat(read).as("a held key's start cell is not empty").isNotZero();
     assertThat(w.touchSets(s, new int[] {99, 0}, otherIndex)).as("no key, nothing read").isZero();
     assertThat(w.distinct(s, 0, 0, 0)).isEqualTo(40);
     assertThat(w.contains(s, 0, 0, 105)).isTrue();
     assertThat(w.contains(s, 0, 0, 12_345)).isFalse();
-    assertThat(s.set0).isSameAs(s.sets[0]).isNotNull();
-    assertThat(s.touchCounts()).isEqualTo(1);
-    // a day later the window is empty: its multiset is dropped, mirror included
+    // the cells are read from the state's hints, which an update's mark refreshes
+    assertThat(s.cells0).isNull();
+    assertThat(w.touchSets(s, new int[] {99, 105}, otherIndex)).as("no hints yet").isZero();
+    w.mark(s);
+    assertThat(s.cells0).isSameAs(s.sets[0].cells());
+    assertThat(s.mask0).isEqualTo(s.sets[0].cells().length / 2 - 1);
+    assertThat(w.touchSets(s, new int[] {99, 105}, otherIndex)).isEqualTo(read);
+    // a day later the window is empty: its multiset is dropped, and the hints with the next mark
     w.moveTo(s, 40_000L + DAY);
     assertThat(s.sets[0]).isNull();
-    assertThat(s.set0).isNull();
-    assertThat(s.touchCounts()).isZero();
+    w.mark(s);
+    assertThat(s.cells0).isNull();
+    assertThat(s.mask0).isZero();
+    assertThat(w.touchSets(s, new int[] {99, 105}, otherIndex)).isZero();
   }
   @Test
   void windows_longAggregatesInTheIntArray_exactForHugeAndNegativeAmounts() {
