@@ -89,6 +89,9 @@ final class EntityState {
   int[] cells1;
   int mask0;
   int mask1;
+  /** {@code sets[0]} and {@code sets[1]} as of the last update, or null: hints as above, for the objects themselves. */
+  IntCounts set0;
+  IntCounts set1;
   /** The event time the windows are positioned at; {@code Long.MIN_VALUE}: not yet, every window empty. */
   long at = Long.MIN_VALUE;
   /**
@@ -686,7 +689,7 @@ final class EntityState {
 
   /** Approximate heap bytes held, for the published memory figure. */
   long bytes() {
-    long b = 12 + 4L * 3 + 4 * 3 + 8 * 8 + 8 + 8 + 4 * 4 + 4 * 4;
+    long b = 12 + 4L * 3 + 4 * 3 + 8 * 8 + 8 + 8 + 4 * 4 + 4 * 6;
     b += 16 + 4L * data.length;
     if (sets != null) {
       b += 16 + 4L * sets.length;

@@ -335,6 +335,12 @@ final class Windows {
     if (s.cells1 != cb) {
       s.cells1 = cb;
     }
+    if (s.set0 != a) {
+      s.set0 = a;
+    }
+    if (s.set1 != b) {
+      s.set1 = b;
+    }
     s.mask0 = a == null ? 0 : a.mask();
     s.mask1 = b == null ? 0 : b.mask();
   }
@@ -529,9 +535,9 @@ final class Windows {
    * Reads, without the lock, the cell of each of a state's distinct-key multisets that the transaction's own key
    * hashes to ({@code keyHashes}, in the pipeline's key order; {@code otherIndex}: per other-key column, its index
    * there), and returns what it read: a racy read that only warms the caches before the state is locked (see
-   * OnlineFeaturePipeline.process). The first two multisets' cells are found from the state's fields
-   * (EntityState.cells0, cells1, as of its last update), the others through the multiset objects. Nothing is
-   * written.
+   * OnlineFeaturePipeline.process), and the multiset objects. The first two multisets and their cells are found
+   * from the state's fields (EntityState.set0, cells0 and so on, as of its last update), the others through the
+   * array of them, a level later. Nothing is written.
    */
   int touchSets(EntityState s, int[] keyHashes, int[] otherIndex) {
     int x = 0;
@@ -541,10 +547,13 @@ final class Windows {
       if (key == 0) {
         continue;
       }
+      // the object too: a lookup under the lock reads its fields before its cells
       if (j == 0) {
-        x += IntCounts.touch(s.cells0, s.mask0, key);
+        IntCounts c = s.set0;
+        x += IntCounts.touch(s.cells0, s.mask0, key) + (c == null ? 0 : c.touchObject());
       } else if (j == 1) {
-        x += IntCounts.touch(s.cells1, s.mask1, key);
+        IntCounts c = s.set1;
+        x += IntCounts.touch(s.cells1, s.mask1, key) + (c == null ? 0 : c.touchObject());
       } else {
         IntCounts[] sets = s.sets;
         IntCounts c = sets == null || j >= sets.length ? null : sets[j];

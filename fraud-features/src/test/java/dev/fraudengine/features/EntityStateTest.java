@@ -333,13 +333,16 @@ class EntityStateTest {
     assertThat(w.touchSets(s, new int[] {99, 105}, otherIndex)).as("no hints yet").isZero();
     w.mark(s);
     assertThat(s.cells0).isSameAs(s.sets[0].cells());
+    assertThat(s.set0).isSameAs(s.sets[0]);
     assertThat(s.mask0).isEqualTo(s.sets[0].cells().length / 2 - 1);
-    assertThat(w.touchSets(s, new int[] {99, 105}, otherIndex)).isEqualTo(read);
+    assertThat(w.touchSets(s, new int[] {99, 105}, otherIndex)).as("the cell, and the object's touch")
+        .isEqualTo(read + 1);
     // a day later the window is empty: its multiset is dropped, and the hints with the next mark
     w.moveTo(s, 40_000L + DAY);
     assertThat(s.sets[0]).isNull();
     w.mark(s);
     assertThat(s.cells0).isNull();
+    assertThat(s.set0).isNull();
     assertThat(s.mask0).isZero();
     assertThat(w.touchSets(s, new int[] {99, 105}, otherIndex)).isZero();
   }
