@@ -590,12 +590,16 @@ final class EntityState {
   }
 
   /**
-   * The first level of the racy warm-up (see OnlineFeaturePipeline.process): reads, without the lock, a field at
-   * each end of this object (a long, laid out first, and a reference, laid out last), so that both of its cache
-   * lines are on their way. Nothing is written.
+   * The first level of the racy warm-up (see OnlineFeaturePipeline.process): reads, without the lock, fields of
+   * every kind, no two more than 48 bytes apart (HotSpot 17 lays out one int in the header's gap, then longs, ints,
+   * bytes, and references last), so that every cache line of this object (152 bytes: three lines, or four, as
+   * objects are not line-aligned) is on its way: the next level needs the ints in the middle (head, size, width, the
+   * marks) as much as the references at the end. Nothing
+   * is written.
    */
   int touchState() {
-    return (int) firstTime + (data == null ? 0 : 1) + (sets == null ? 0 : 2);
+    return rowsAt + (int) firstTime + (int) at + head + mark3 + width + (data == null ? 0 : 1)
+        + (sets == null ? 0 : 2) + (set1 == null ? 0 : 4);
   }
 
   /**

@@ -286,7 +286,8 @@ class EntityStateTest {
     }
     assertThat(s.touchWindows()).isEqualTo(lines);
     assertThat(s.touchHeaders()).isEqualTo(s.head + s.size + s.data.length + s.data[0] + 1);
-    assertThat(s.touchState()).isEqualTo((int) s.firstTime + 1 + 2);
+    assertThat(s.touchState())
+        .isEqualTo(s.rowsAt + (int) s.firstTime + (int) s.at + s.head + s.mark3 + s.width() + 1 + 2);
     long bytes = s.bytes();
     int[] data = s.data.clone();
     s.touchState();
