@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -135,9 +134,8 @@ final class EntityGroup {
     }
     boolean labelled = hasLabels;
     boolean located = hasGeo;
-    int windowInts = windows.length();
-    Supplier<EntityState> factory = () -> new EntityState(labelled, otherColumns, located, INITIAL_CAPACITY,
-        windowInts, ThreadLocalRandom.current().nextInt());
+    Supplier<EntityState> factory =
+        () -> new EntityState(labelled, otherColumns, located, INITIAL_CAPACITY);
     this.map = switch (config.entityMap()) {
       case COMPACT -> new CompactEntityMap(config.maxEntities(), saturatedMillis(config.idleTimeout()), watermark,
           evictions, factory);
@@ -187,8 +185,7 @@ final class EntityGroup {
   }
 
   EntityState newState(int capacity) {
-    return new EntityState(labels, otherIndex.length, geo, capacity, windows.length(),
-        ThreadLocalRandom.current().nextInt());
+    return new EntityState(labels, otherIndex.length, geo, capacity);
   }
 
   /** Writes the group's features for a transaction without this entity's key. */
@@ -214,7 +211,6 @@ final class EntityGroup {
       compute(s, tx, t, keyHashes, out);
       dropped = s.record(t, tx.amount(), txHash, keyHashes, otherIndex, tx.latitude(), tx.longitude(), retention,
           maxEvents, windows);
-      windows.mark(s);
     }
     if (dropped > 0) {
       droppedEvents.add(dropped);

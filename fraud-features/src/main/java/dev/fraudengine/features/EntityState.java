@@ -7,16 +7,14 @@ import java.util.concurrent.ThreadLocalRandom;
 /*
  * What the pipeline remembers of one entity (one card, one terminal...): its recent events in event-time order,
  * a few all-time fields (first and latest event time, latest location) that outlive pruning, and the running
- * aggregates of its sliding windows (see Windows, which owns their layout and upkeep).
+ * aggregates of its sliding windows (see Windows, which owns their layout and upkeep, in their own int array).
  *
- * One int array, data, holds both (one object, one header and one reference for all of them): first the window
- * block (rowsAt ints: every window's bounds, then its aggregates), then the events' rows: row i holds event i's
- * fields at data[rowsAt + i * width...], in this order: time (one int, or two), amount (one int, or two), and
+ * Events are rows of one int array, data (one object, one header and one reference for all of them): row i holds
+ * event i's fields at data[i * width...], in this order: time (one int, or two), amount (one int, or two), and
  * when the group reads labels, the transaction-id hash, the label and the label time (two ints); then one int per
  * other-key column; then, when located, latitude and longitude as float bits. A transaction reads and writes whole
  * rows (the window bounds' events, the newest one), so each row is one or two cache lines, where separate columns
- * were one line each; and the array's first line holds its header and the window bounds together, where a separate
- * window array was one more object (one more cache and TLB miss per entity and transaction, 16 bytes more). A row's width depends only on the group and on the two fallbacks below, fixed per state.
+ * were one line each. A row's width depends only on the group and on the two fallbacks below, fixed per state.
  *
  * Events live in rows [head, head + size): appending in order is O(1), an out-of-order event is inserted by
  * shifting the few later rows, and pruning old events moves head forward; when the end is reached, the rows are
@@ -45,13 +43,8 @@ final class EntityState {
   /** The most other-key columns a state holds (a row must stay well within a byte's offsets). */
   static final int MAX_OTHER_COLUMNS = 64;
 
-  /**
-   * The window block (its first {@link #rowsAt} ints, laid out by {@link Windows}), then the events' rows,
-   * {@link #width} ints each: row i starts at {@code rowsAt + i * width}.
-   */
+  /** The events' rows, {@link #width} ints each. */
   int[] data;
-  /** The length of the window block at the start of {@link #data}; 0 until the windows are set up. */
-  int rowsAt;
   /** Times are offsets from this base, unless {@link #wideTime}. */
   long base;
   int head;
@@ -78,42 +71,21 @@ final class EntityState {
 
   /** The latest label time of any fraud label given to this entity's events (running risk counts need it). */
   long maxFraudLabelTime = Long.MIN_VALUE;
+  /** Window bounds and aggregates (longs as pairs of ints), laid out by {@link Windows}; {@code null} until needed. */
+  int[] win;
   /** Distinct-key multisets of the windows that need one now, or {@code null} entries. */
   IntCounts[] sets;
-  /**
-   * The cell arrays of {@code sets[0]} and {@code sets[1]} and their masks (null and 0: none), refreshed by
-   * {@link Windows#mark} after each update: the first pass reads the cell a key looks up straight from them, with
-   * the headers, where the array of multisets, then a multiset object, then its cells were three levels. Hints only.
-   */
-  int[] cells0;
-  int[] cells1;
-  int mask0;
-  int mask1;
-  /** {@code sets[0]} and {@code sets[1]} as of the last update, or null: hints as above, for the objects themselves. */
-  IntCounts set0;
-  IntCounts set1;
   /** The event time the windows are positioned at; {@code Long.MIN_VALUE}: not yet, every window empty. */
   long at = Long.MIN_VALUE;
-  /**
-   * Up to four row indices the next transaction will likely read (-1: none), for {@link #touchRows}: window bounds
-   * away from both ends, copied by {@link Windows#mark} after each update. A hint for the racy first pass only.
-   */
-  int mark0 = -1;
-  int mark1 = -1;
-  int mark2 = -1;
-  int mark3 = -1;
   /** A random number, the key of this state's labels waiting in DeferredLabels (not unique: only a hash). */
   final int serial;
 
   EntityState(boolean labels, int otherColumns, boolean geo, int capacity) {
-    this(labels, otherColumns, geo, capacity, 0, ThreadLocalRandom.current().nextInt());
+    this(labels, otherColumns, geo, capacity, ThreadLocalRandom.current().nextInt());
   }
 
-  /**
-   * As above, with a window block of {@code windowInts} ints (every window empty at the first row; 0: none until
-   * {@link #allocateWindows}) and a given serial (tests: states sharing one).
-   */
-  EntityState(boolean labels, int otherColumns, boolean geo, int capacity, int windowInts, int serial) {
+  /** As above, with a given serial (tests: states sharing one). */
+  EntityState(boolean labels, int otherColumns, boolean geo, int capacity, int serial) {
     if (otherColumns < 0 || otherColumns > MAX_OTHER_COLUMNS) {
       throw new IllegalArgumentException(
           "otherColumns must be in [0, " + MAX_OTHER_COLUMNS + "], got " + otherColumns);
@@ -121,35 +93,12 @@ final class EntityState {
     if (capacity < 0) {
       throw new IllegalArgumentException("capacity must not be negative, got " + capacity);
     }
-    if (windowInts < 0) {
-      throw new IllegalArgumentException("windowInts must not be negative, got " + windowInts);
-    }
     this.serial = serial;
     this.labelled = labels;
     this.located = geo;
     this.otherCount = (byte) otherColumns;
     layout(false, false);
-    rowsAt = windowInts;
-    data = new int[windowInts + capacity * width];
-  }
-
-  /**
-   * Puts a window block of {@code windowInts} ints before the rows (once, when the windows are first used), each
-   * window's bounds at {@code head}: empty, as nothing has entered them yet.
-   */
-  void allocateWindows(int windowInts, int slots) {
-    int[] moved = new int[windowInts + (data.length - rowsAt)];
-    System.arraycopy(data, rowsAt, moved, windowInts, data.length - rowsAt);
-    for (int k = 0; k < 2 * slots; k++) {
-      moved[k] = head;
-    }
-    data = moved;
-    rowsAt = windowInts;
-  }
-
-  /** Where row {@code i} starts in {@link #data}. */
-  private int row(int i) {
-    return rowsAt + i * width;
+    data = new int[capacity * width];
   }
 
   /** Sets the row layout for the given field widths. */
@@ -214,11 +163,6 @@ final class EntityState {
     return head + size;
   }
 
-  /** Ints per row. */
-  int width() {
-    return width;
-  }
-
   /** Whether rows hold the transaction-id hash, label and label time. */
   boolean labelled() {
     return labelled;
@@ -247,55 +191,55 @@ final class EntityState {
 
   /** The event time at index {@code i}. */
   long time(int i) {
-    int r = row(i);
+    int r = i * width;
     return wideTime ? getLong(data, r) : base + data[r];
   }
 
   /** The amount at index {@code i}. */
   double amount(int i) {
-    int r = row(i) + amountAt;
+    int r = i * width + amountAt;
     return wideAmount ? Double.longBitsToDouble(getLong(data, r)) : data[r] / SCALE;
   }
 
   /** The amount at index {@code i} in units of 1 / SCALE, or {@link #NOT_UNITS}. */
   long amountUnits(int i) {
-    int r = row(i) + amountAt;
+    int r = i * width + amountAt;
     return wideAmount ? units(Double.longBitsToDouble(getLong(data, r))) : data[r];
   }
 
   /** The transaction-id hash of the event at index {@code i} (labelled states only). */
   int txHash(int i) {
-    return data[row(i) + hashAt];
+    return data[i * width + hashAt];
   }
 
   /** The label of the event at index {@code i} (labelled states only). */
   byte label(int i) {
-    return (byte) data[row(i) + hashAt + 1];
+    return (byte) data[i * width + hashAt + 1];
   }
 
   /** When the label of the event at index {@code i} became known (labelled states only). */
   long labelTime(int i) {
-    return getLong(data, row(i) + hashAt + 2);
+    return getLong(data, i * width + hashAt + 2);
   }
 
   /** Other-key column {@code c} of the event at index {@code i}. */
   int other(int i, int c) {
-    return data[row(i) + othersAt + c];
+    return data[i * width + othersAt + c];
   }
 
   /** The latitude of the event at index {@code i} (located states only; NaN: no location). */
   float latitude(int i) {
-    return Float.intBitsToFloat(data[row(i) + geoAt]);
+    return Float.intBitsToFloat(data[i * width + geoAt]);
   }
 
   /** The longitude of the event at index {@code i} (located states only). */
   float longitude(int i) {
-    return Float.intBitsToFloat(data[row(i) + geoAt + 1]);
+    return Float.intBitsToFloat(data[i * width + geoAt + 1]);
   }
 
   /** Sets the id hash, label and label time of the event at index {@code i}, keeping maxFraudLabelTime. */
   void setLabel(int i, int hash, byte label, long labelTime) {
-    int r = row(i) + hashAt;
+    int r = i * width + hashAt;
     data[r] = hash;
     data[r + 1] = label;
     setLong(data, r + 2, labelTime);
@@ -306,12 +250,12 @@ final class EntityState {
 
   /** Sets other-key column {@code c} of the event at index {@code i}. */
   void setOther(int i, int c, int key) {
-    data[row(i) + othersAt + c] = key;
+    data[i * width + othersAt + c] = key;
   }
 
   /** Sets the location of the event at index {@code i}. */
   void setLocation(int i, float latitude, float longitude) {
-    int r = row(i) + geoAt;
+    int r = i * width + geoAt;
     data[r] = Float.floatToRawIntBits(latitude);
     data[r + 1] = Float.floatToRawIntBits(longitude);
   }
@@ -330,7 +274,7 @@ final class EntityState {
   }
 
   private void setTime(int i, long t) {
-    int r = row(i);
+    int r = i * width;
     if (wideTime) {
       setLong(data, r, t);
     } else {
@@ -339,7 +283,7 @@ final class EntityState {
   }
 
   private void setAmount(int i, double amt) {
-    int r = row(i) + amountAt;
+    int r = i * width + amountAt;
     if (wideAmount) {
       setLong(data, r, Double.doubleToRawLongBits(amt));
     } else {
@@ -369,7 +313,7 @@ final class EntityState {
       long newBase = low - Integer.MIN_VALUE - (SPAN - (high - low)) / 4;
       int shift = (int) (base - newBase);
       int w = width;
-      for (int r = row(head); r < row(end); r += w) {
+      for (int r = head * w; r < end * w; r += w) {
         data[r] += shift;
       }
       base = newBase;
@@ -395,7 +339,7 @@ final class EntityState {
     int[] old = data;
     int oldWidth = width;
     int oldRest = amountAt + (wideAmount ? 2 : 1);
-    int capacity = capacity();
+    int capacity = old.length / oldWidth;
     long[] times = new long[size];
     double[] amounts = new double[size];
     int end = end();
@@ -405,26 +349,25 @@ final class EntityState {
     }
     layout(longTimes, doubleAmounts);
     int rest = amountAt + (wideAmount ? 2 : 1);
-    data = new int[rowsAt + capacity * width];
-    System.arraycopy(old, 0, data, 0, rowsAt);
+    data = new int[capacity * width];
     for (int i = head; i < end; i++) {
       setTime(i, times[i - head]);
       setAmount(i, amounts[i - head]);
-      System.arraycopy(old, rowsAt + i * oldWidth + oldRest, data, row(i) + rest, width - rest);
+      System.arraycopy(old, i * oldWidth + oldRest, data, i * width + rest, width - rest);
     }
   }
 
   /** Returns the first index in [from, to) whose time is after {@code key}, or {@code to}. */
   int upperBound(int from, int to, long key) {
     if (wideTime) {
-      return upperBound(data, rowsAt, width, true, from, to, key);
+      return upperBound(data, width, true, from, to, key);
     }
     // an int offset compares with key - base as its time with key; saturated, should the difference overflow
     long k = key - base;
     if (((key ^ base) & (key ^ k)) < 0) {
       k = key < base ? Long.MIN_VALUE : Long.MAX_VALUE;
     }
-    return upperBound(data, rowsAt, width, false, from, to, k);
+    return upperBound(data, width, false, from, to, k);
   }
 
   /**
@@ -448,7 +391,7 @@ final class EntityState {
    * an int; rows {@code width} ints apart) is after {@code key}, or {@code to}. Branch-free halving (the comparison
    * becomes a conditional move): the times are unpredictable, so a branchy search mispredicts about every other step.
    */
-  static int upperBound(int[] rows, int at, int width, boolean wide, int from, int to, long key) {
+  static int upperBound(int[] rows, int width, boolean wide, int from, int to, long key) {
     int n = to - from;
     if (n <= 0) {
       return from;
@@ -456,11 +399,11 @@ final class EntityState {
     int base = from;
     while (n > 1) {
       int half = n >>> 1;
-      int r = at + (base + half) * width;
+      int r = (base + half) * width;
       base = (wide ? getLong(rows, r) : rows[r]) <= key ? base + half : base;
       n -= half;
     }
-    int r = at + base * width;
+    int r = base * width;
     return (wide ? getLong(rows, r) : rows[r]) <= key ? base + 1 : base;
   }
 
@@ -509,18 +452,18 @@ final class EntityState {
     int tail = end() - pos;
     int w = width;
     if (tail > 0) {
-      System.arraycopy(data, row(pos), data, row(pos + 1), tail * w);
+      System.arraycopy(data, pos * w, data, (pos + 1) * w, tail * w);
     }
     setTime(pos, t);
     setAmount(pos, amt);
     if (labelled) {
-      int r = row(pos) + hashAt;
+      int r = pos * w + hashAt;
       data[r] = hash;
       data[r + 1] = NO_LABEL;
       data[r + 2] = 0;
       data[r + 3] = 0;
     }
-    int o = row(pos) + othersAt;
+    int o = pos * w + othersAt;
     for (int c = 0; c < otherCount; c++) {
       data[o + c] = keyHashes[otherIndex[c]];
     }
@@ -533,7 +476,7 @@ final class EntityState {
   }
 
   private int capacity() {
-    return (data.length - rowsAt) / width;
+    return data.length / width;
   }
 
   private void ensureRoom(Windows windows) {
@@ -555,11 +498,10 @@ final class EntityState {
     if (capacity == length) {
       // In place, storing no reference: a reference stored into an old object dirties its card (G1's write barrier
       // does not look at whether the value changed), and every dirty card is scanned by the next young collection.
-      System.arraycopy(data, row(head), data, rowsAt, size * w);
+      System.arraycopy(data, head * w, data, 0, size * w);
     } else {
-      int[] moved = new int[rowsAt + capacity * w];
-      System.arraycopy(data, 0, moved, 0, rowsAt);
-      System.arraycopy(data, row(head), moved, rowsAt, size * w);
+      int[] moved = new int[capacity * w];
+      System.arraycopy(data, head * w, moved, 0, size * w);
       data = moved;
     }
     windows.shift(this, -head);
@@ -590,79 +532,76 @@ final class EntityState {
   }
 
   /**
-   * The first level of the racy warm-up (see OnlineFeaturePipeline.process): reads, without the lock, fields of
-   * every kind, no two more than 48 bytes apart (HotSpot 17 lays out one int in the header's gap, then longs, ints,
-   * bytes, and references last), so that every cache line of this object (152 bytes: three lines, or four, as
-   * objects are not line-aligned) is on its way: the next level needs the ints in the middle (head, size, width, the
-   * marks) as much as the references at the end. Nothing
-   * is written.
+   * The first level of the racy warm-up (see OnlineFeaturePipeline.process): reads, without the lock, a field at
+   * each end of this object (a long, laid out first, and a reference, laid out last), so that both of its cache
+   * lines are on their way. Nothing is written.
    */
   int touchState() {
-    return rowsAt + (int) firstTime + (int) at + head + mark3 + width + (data == null ? 0 : 1)
-        + (sets == null ? 0 : 2) + (set1 == null ? 0 : 4);
+    return (int) firstTime + (data == null ? 0 : 1) + (sets == null ? 0 : 2);
   }
 
   /**
-   * The second level: reads, without the lock, the header of the data array, whose first line also holds the
-   * window bounds, and of the multiset array, so that the next level can load the rows at the bounds. Racy; nothing
-   * is written.
+   * The second level: reads, without the lock, the headers of the rows, of the window array (whose first line also
+   * holds the window bounds) and of the multiset array, so that the next level can load the rows at the bounds.
+   * Racy; nothing is written.
    */
   int touchHeaders() {
-    int[] d = data;
-    int x = head + size + d.length;
-    x += rowsAt == 0 || d.length == 0 ? 0 : d[0];
+    int x = head + size + data.length;
+    int[] w = win;
+    x += w == null || w.length == 0 ? 0 : w[0];
     IntCounts[] c = sets;
     return c == null || c.length == 0 || c[0] == null ? x : x + 1;
   }
 
   /**
-   * Beside the second level: reads, without the lock, rows found from this object's fields alone, so that they load
-   * with the headers instead of one level later, behind the window bounds: the first int of the newest row and of
-   * the oldest one (at {@code head}), and the first and last int (a row may span two lines) of the rows marked by
-   * {@link Windows#mark} (window bounds away from both ends, as of this entity's last update) and of the row after
-   * the newest, where an append writes. A transaction appends there (and reads the newest row), prunes from the oldest one, and moves each
-   * window's bounds over the rows at them, which lie near the newest rows for short windows, near the oldest for the
-   * longest, and at the marks in between. Racy: every index is checked against the array it reads; nothing is
-   * written.
-   */
-  int touchRows() {
-    int[] d = data;
-    int at = rowsAt;
-    int w = width;
-    int h = head;
-    int end = h + size;
-    int x = read(d, at, w, end - 1) + read(d, at, w, h) + read(d, at, w, mark0) + read(d, at + w - 1, w, mark0)
-        + read(d, at, w, mark1) + read(d, at + w - 1, w, mark1) + read(d, at, w, mark2) + read(d, at + w - 1, w, mark2)
-        + read(d, at, w, mark3) + read(d, at + w - 1, w, mark3);
-    // a store into a line not in the cache would hold up the next lock (a full fence waits for the store buffer to
-    // drain) for a whole miss
-    int next = at + end * w;
-    return end >= 0 && next >= 0 && next + w <= d.length ? x + d[next] + d[next + w - 1] : x;
-  }
-
-  /**
-   * The int at {@code at + i * w} of {@code d} (with {@code at} the rows' start, the first int of row {@code i}), or
-   * 0 if out of range or {@code i} is negative.
-   */
-  private static int read(int[] d, int at, int w, int i) {
-    int r = at + i * w;
-    return i >= 0 && r >= 0 && r < d.length ? d[r] : 0;
-  }
-
-  /**
-   * The third level: reads, without the lock, one int in every further cache line of the window block (its
+   * The third level: reads, without the lock, one int in every further cache line of the window array (its
    * aggregates): 16 ints apart and the last one, so that every 64-byte line it spans is loaded, each with one load
-   * instead of one per int. Racy; nothing is written.
+   * instead of one per int; and the distinct-key multiset objects, for the cells a next level reads (see
+   * Windows.touchSets). Racy; nothing is written.
    */
   int touchWindows() {
-    int[] d = data;
-    int n = Math.min(rowsAt, d.length);
-    if (n == 0) {
+    int[] w = win;
+    if (w == null || w.length == 0) {
       return 0;
     }
-    int x = d[n - 1];
-    for (int k = 16; k < n; k += 16) {
-      x += d[k];
+    int x = w[w.length - 1];
+    for (int k = 16; k < w.length; k += 16) {
+      x += w[k];
+    }
+    IntCounts[] c = sets;
+    if (c != null) {
+      for (IntCounts counts : c) {
+        x += counts == null ? 0 : counts.touchObject();
+      }
+    }
+    return x;
+  }
+
+  /**
+   * Reads, without the lock, the rows a transaction will read or write (the newest event, the events at both bounds
+   * of every window: the first {@code bounds} ints of {@link #win}; a row's first and last int, as a row may span two
+   * cache lines) and returns their sum: a racy read that only warms the caches before the state is locked (see
+   * OnlineFeaturePipeline.process). Every index is checked against the array it reads, whatever a concurrent
+   * writer is doing; nothing is written.
+   */
+  int touch(int bounds) {
+    int[] d = data;
+    int w = width;
+    int last = w - 1;
+    int x = 0;
+    int rows = d.length / w;
+    int[] win = this.win;
+    if (win != null) {
+      for (int k = 0; k < win.length && k < bounds; k++) {
+        int b = win[k];
+        if (b >= 0 && b < rows) {
+          x += d[b * w] + d[b * w + last];
+        }
+      }
+    }
+    int i = head + size - 1;
+    if (i >= 0 && i < rows) {
+      x += d[i * w] + d[i * w + last];
     }
     return x;
   }
@@ -693,8 +632,11 @@ final class EntityState {
 
   /** Approximate heap bytes held, for the published memory figure. */
   long bytes() {
-    long b = 12 + 4L * 3 + 4 * 3 + 8 * 8 + 8 + 8 + 4 * 4 + 4 * 6;
+    long b = 12 + 4L * 3 + 4 * 3 + 8 * 8 + 8 + 8;
     b += 16 + 4L * data.length;
+    if (win != null) {
+      b += 16 + 4L * win.length;
+    }
     if (sets != null) {
       b += 16 + 4L * sets.length;
       for (IntCounts c : sets) {

@@ -18,11 +18,6 @@ final class IntCounts {
 
   /** Slot i's key at 2 i (0: empty), its count at 2 i + 1. */
   private int[] cells;
-  /**
-   * The number of slots of {@link #cells} minus one, kept beside the reference so that {@link #touch} finds its cell
-   * from this object's fields alone, without waiting for the array's header (its length) to load first.
-   */
-  private int mask;
   private int size;
 
   IntCounts(int expected) {
@@ -31,7 +26,6 @@ final class IntCounts {
       slots <<= 1;
     }
     cells = new int[2 * slots];
-    mask = slots - 1;
   }
 
   /** The number of distinct keys held. */
@@ -41,30 +35,11 @@ final class IntCounts {
 
   /**
    * Reads, without the lock, the cell where a lookup of {@code key} starts, and returns it: a racy read that only
-   * warms the caches (the index comes from {@link #mask}, checked against the array read).
+   * warms the caches (the number of slots is always a power of two, so the index is in range whatever a writer does).
    */
   int touch(int key) {
-    return touch(cells, mask, key);
-  }
-
-  /**
-   * Reads the cell where a lookup of {@code key} starts in a cell array with this mask, as {@link #touch(int)} does,
-   * for a reader that holds both (a state's hints); 0 without an array.
-   */
-  static int touch(int[] cells, int mask, int key) {
-    int i = 2 * (mix(key) & mask);
-    // the mask may be newer or older than the array a racy reader sees: checked, not trusted
-    return cells != null && i >= 0 && i < cells.length ? cells[i] : 0;
-  }
-
-  /** The cell array (what {@link #touch(int[], int, int)} reads), for a state's hints. */
-  int[] cells() {
-    return cells;
-  }
-
-  /** The number of slots minus one, for a state's hints. */
-  int mask() {
-    return mask;
+    int[] c = cells;
+    return c[2 * (mix(key) & ((c.length >> 1) - 1))];
   }
 
   /** Reads, without the lock, this object's field (its cache line), for {@link #touch} to follow. */
@@ -155,7 +130,6 @@ final class IntCounts {
       }
     }
     cells = c;
-    mask = slots - 1;
   }
 
   private static int mix(int h) {

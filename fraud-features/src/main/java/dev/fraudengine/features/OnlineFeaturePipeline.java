@@ -212,13 +212,9 @@ public final class OnlineFeaturePipeline implements FeaturePipeline {
     // Two passes. The first starts, without locking anything, the cache misses of every entity (map slot, state,
     // its rows) and of the label index: independent loads the CPU overlaps, where one locked pass would take
     // them one after another (each lock is a full fence, and each level of a miss chain waits for the one before).
-    // So it goes level by level, every entity at each level: map slots and state references, state objects, then
-    // everything else, found from the state's own fields: the data array's first line (its header and the window
-    // bounds), the rows (newest, oldest, the row an append writes, the window bounds marked at the last update), the
-    // windows' aggregates, and the cells of busy windows' distinct-key multisets that the transaction's keys will
-    // look up. Three levels: a lock is a full fence, which waits for every load before it, so the deepest load of
-    // any entity sets the wait (each level is a dependent miss, about 0.4-0.5 us on a heap of gigabytes on the
-    // benchmark's VM, where eight independent misses take hardly longer than one). The second
+    // So it goes level by level, every entity at each level: map slots and state references, state objects, the
+    // headers of their rows and windows, the rows at the window bounds, the newest row and the windows' aggregates,
+    // then the cells of busy windows' distinct-key multisets that the transaction's keys will look up. The second
     // pass computes and records under the locks, on warm caches. In FeaturePipelineBenchmark (3 million entities), this pass and
     // the scratch arrays take the CPU time of process from 7.0-7.9 to 5.3-5.6 us (same machine, back to back).
     long[] hints = sc.hints;
@@ -245,10 +241,14 @@ public final class OnlineFeaturePipeline implements FeaturePipeline {
       touched += guess[g] == null ? 0 : guess[g].touchState();
     }
     for (int g = 0; g < groups.length; g++) {
-      touched += guess[g] == null ? 0 : guess[g].touchHeaders() + guess[g].touchRows();
+      touched += guess[g] == null ? 0 : guess[g].touchHeaders();
     }
     for (int g = 0; g < groups.length; g++) {
-      touched += guess[g] == null ? 0 : guess[g].touchWindows() + groups[g].touchSets(guess[g], hashes);
+      EntityState s = guess[g];
+      touched += s == null ? 0 : s.touchWindows() + s.touch(2 * groups[g].windows().slots());
+    }
+    for (int g = 0; g < groups.length; g++) {
+      touched += guess[g] == null ? 0 : groups[g].touchSets(guess[g], hashes);
     }
     if (touched == SINK_MARK) {
       // (almost) never taken: the branch only makes the first pass's loads needed

@@ -24,8 +24,7 @@ package dev.fraudengine.features;
  * labels known at that time. Distinct keys: a window of more than 32 events keeps a multiset of its keys
  * (IntCounts); a smaller one is scanned, without allocating.
  *
- * Layout, all in the window block at the start of EntityState.data (before the rows; its first line beside the
- * array's header):
+ * Layout, all in one int array, EntityState.win (one object, one header and a few cache lines to load per entity):
  * per slot two ints of bounds (the first 2 * slots ints), then per slot optional ints (inexact-amount count, fraud
  * count, min/max validity), then per slot optional longs (sum, 128-bit sum of squares, min, max), each a pair of
  * ints (high half first). Stateless
@@ -51,7 +50,7 @@ final class Windows {
   private final int[] sqAt;
   private final int[] minAt;
   private final int[] maxAt;
-  /** The length of the window block of EntityState.data: the ints, then two per long. */
+  /** The length of EntityState.win: the ints, then two per long. */
   private final int length;
   private final int[][] setsOf;
   private final int[] setColumn;
@@ -133,21 +132,21 @@ final class Windows {
     set(win, i, Double.doubleToRawLongBits(v));
   }
 
-  /** The number of ints of the window block at the start of EntityState.data. */
-  int length() {
-    return length;
-  }
-
   private void ensure(EntityState s) {
-    if (s.rowsAt == 0 && length > 0) {
-      s.allocateWindows(length, slots);
+    if (s.win == null) {
+      int[] win = new int[length];
+      for (int k = 0; k < slots; k++) {
+        win[2 * k] = s.head;
+        win[2 * k + 1] = s.head;
+      }
+      s.win = win;
     }
   }
 
   /** Positions every slot at event time {@code t}. */
   void moveTo(EntityState s, long t) {
     ensure(s);
-    int[] win = s.data;
+    int[] win = s.win;
     boolean forward = t >= s.at;
     int head = s.head;
     int end = s.end();
@@ -208,9 +207,9 @@ final class Windows {
     if (badAt[k] >= 0) {
       long u = s.amountUnits(i);
       if (u == EntityState.NOT_UNITS) {
-        s.data[badAt[k]]++;
+        s.win[badAt[k]]++;
       } else {
-        int[] win = s.data;
+        int[] win = s.win;
         set(win, sumAt[k], get(win, sumAt[k]) + u);
         int q = sqAt[k];
         if (q >= 0) {
@@ -223,10 +222,10 @@ final class Windows {
       }
     }
     if (fraudAt[k] >= 0 && s.label(i) == EntityState.FRAUD) {
-      s.data[fraudAt[k]]++;
+      s.win[fraudAt[k]]++;
     }
     if (validAt[k] >= 0) {
-      int[] win = s.data;
+      int[] win = s.win;
       double a = s.amount(i);
       if (win[2 * k] == win[2 * k + 1]) {
         setDouble(win, minAt[k], a);
@@ -265,9 +264,9 @@ final class Windows {
     if (badAt[k] >= 0) {
       long u = s.amountUnits(i);
       if (u == EntityState.NOT_UNITS) {
-        s.data[badAt[k]]--;
+        s.win[badAt[k]]--;
       } else {
-        int[] win = s.data;
+        int[] win = s.win;
         set(win, sumAt[k], get(win, sumAt[k]) - u);
         int q = sqAt[k];
         if (q >= 0) {
@@ -279,78 +278,24 @@ final class Windows {
       }
     }
     if (fraudAt[k] >= 0 && s.label(i) == EntityState.FRAUD) {
-      s.data[fraudAt[k]]--;
+      s.win[fraudAt[k]]--;
     }
-    if (validAt[k] >= 0 && s.data[validAt[k]] != 0) {
+    if (validAt[k] >= 0 && s.win[validAt[k]] != 0) {
       // The leaving amount may be the one the extreme came from: recompute lazily (a tie or a NaN included).
       double a = s.amount(i);
-      if (!(a > getDouble(s.data, minAt[k])) || !(a < getDouble(s.data, maxAt[k]))) {
-        s.data[validAt[k]] = 0;
+      if (!(a > getDouble(s.win, minAt[k])) || !(a < getDouble(s.win, maxAt[k]))) {
+        s.win[validAt[k]] = 0;
       }
     }
     countKeys(s, k, i, false);
   }
 
-  /**
-   * Marks in the state, for the next transaction's first pass (EntityState.touchRows), up to four window bounds that
-   * lie away from the ends of its rows (the ends are loaded anyway) and from each other: the rows the next
-   * transaction's moves will start from. Called under the state's lock after an update; only a hint.
-   */
-  void mark(EntityState s) {
-    int[] win = s.rowsAt == 0 ? null : s.data;
-    int head = s.head;
-    int end = s.end();
-    // the rows at head, the newest and the next are loaded anyway; a bound there or at a mark is not marked again
-    int m0 = -1;
-    int m1 = -1;
-    int m2 = -1;
-    int m3 = -1;
-    int n = 0;
-    for (int b = 0; win != null && b < 2 * slots && n < 4; b++) {
-      int i = win[b];
-      if (i == head || i >= end - 1 || i == m0 || i == m1 || i == m2) {
-        continue;
-      }
-      switch (n++) {
-        case 0 -> m0 = i;
-        case 1 -> m1 = i;
-        case 2 -> m2 = i;
-        default -> m3 = i;
-      }
-    }
-    s.mark0 = m0;
-    s.mark1 = m1;
-    s.mark2 = m2;
-    s.mark3 = m3;
-    IntCounts[] sets = s.sets;
-    IntCounts a = sets == null || sets.length < 1 ? null : sets[0];
-    IntCounts b = sets == null || sets.length < 2 ? null : sets[1];
-    int[] ca = a == null ? null : a.cells();
-    int[] cb = b == null ? null : b.cells();
-    // references stored only when they change: each store into an old state dirties a card for the next young
-    // collection to scan
-    if (s.cells0 != ca) {
-      s.cells0 = ca;
-    }
-    if (s.cells1 != cb) {
-      s.cells1 = cb;
-    }
-    if (s.set0 != a) {
-      s.set0 = a;
-    }
-    if (s.set1 != b) {
-      s.set1 = b;
-    }
-    s.mask0 = a == null ? 0 : a.mask();
-    s.mask1 = b == null ? 0 : b.mask();
-  }
-
   /** Events before index {@code newHead} are being dropped: they leave every range. */
   void dropFront(EntityState s, int newHead) {
-    if (s.rowsAt == 0) {
+    if (s.win == null) {
       return;
     }
-    int[] win = s.data;
+    int[] win = s.win;
     for (int k = 0; k < slots; k++) {
       int lo = win[2 * k];
       int hi = win[2 * k + 1];
@@ -364,20 +309,20 @@ final class Windows {
 
   /** Every event moved by {@code delta} indices (compaction). */
   void shift(EntityState s, int delta) {
-    if (s.rowsAt == 0) {
+    if (s.win == null) {
       return;
     }
     for (int k = 0; k < 2 * slots; k++) {
-      s.data[k] += delta;
+      s.win[k] += delta;
     }
   }
 
   /** An event of time {@code t} was inserted at index {@code pos}, the later ones shifted up by one. */
   void inserted(EntityState s, int pos, long t) {
-    if (s.rowsAt == 0 || s.at == Long.MIN_VALUE) {
+    if (s.win == null || s.at == Long.MIN_VALUE) {
       return;
     }
-    int[] win = s.data;
+    int[] win = s.win;
     for (int k = 0; k < slots; k++) {
       long upper = s.at - delay[k];
       if (t <= upper - width[k]) {
@@ -392,7 +337,7 @@ final class Windows {
 
   /** The label of the event at index {@code i} changed. */
   void relabelled(EntityState s, int i, byte old, byte value) {
-    if (s.rowsAt == 0) {
+    if (s.win == null) {
       return;
     }
     int delta = (value == EntityState.FRAUD ? 1 : 0) - (old == EntityState.FRAUD ? 1 : 0);
@@ -400,31 +345,31 @@ final class Windows {
       return;
     }
     for (int k = 0; k < slots; k++) {
-      if (fraudAt[k] >= 0 && s.data[2 * k] <= i && i < s.data[2 * k + 1]) {
-        s.data[fraudAt[k]] += delta;
+      if (fraudAt[k] >= 0 && s.win[2 * k] <= i && i < s.win[2 * k + 1]) {
+        s.win[fraudAt[k]] += delta;
       }
     }
   }
 
   int lo(EntityState s, int k) {
-    return s.data[2 * k];
+    return s.win[2 * k];
   }
 
   int hi(EntityState s, int k) {
-    return s.data[2 * k + 1];
+    return s.win[2 * k + 1];
   }
 
   /** The number of events in slot {@code k}. */
   int count(EntityState s, int k) {
-    return s.data[2 * k + 1] - s.data[2 * k];
+    return s.win[2 * k + 1] - s.win[2 * k];
   }
 
   /** The sum of the amounts in slot {@code k}. */
   double sum(EntityState s, int k) {
-    int lo = s.data[2 * k];
-    int hi = s.data[2 * k + 1];
-    if (s.data[badAt[k]] == 0) {
-      return get(s.data, sumAt[k]) / EntityState.SCALE;
+    int lo = s.win[2 * k];
+    int hi = s.win[2 * k + 1];
+    if (s.win[badAt[k]] == 0) {
+      return get(s.win, sumAt[k]) / EntityState.SCALE;
     }
     double sum = 0;
     for (int i = lo; i < hi; i++) {
@@ -435,11 +380,11 @@ final class Windows {
 
   /** The sum of the squared amounts in slot {@code k}. */
   double squares(EntityState s, int k) {
-    int lo = s.data[2 * k];
-    int hi = s.data[2 * k + 1];
-    if (s.data[badAt[k]] == 0) {
-      long h = get(s.data, sqAt[k]);
-      long l = get(s.data, sqAt[k] + 2);
+    int lo = s.win[2 * k];
+    int hi = s.win[2 * k + 1];
+    if (s.win[badAt[k]] == 0) {
+      long h = get(s.win, sqAt[k]);
+      long l = get(s.win, sqAt[k] + 2);
       double low = l >= 0 ? (double) l : ((l >>> 1) | (l & 1)) * 2.0;
       return (h == 0 ? low : h * TWO_64 + low) / SCALE_SQUARED;
     }
@@ -453,21 +398,21 @@ final class Windows {
 
   /** The smallest amount in slot {@code k}, or +infinity if it is empty. */
   double min(EntityState s, int k) {
-    return extremes(s, k) ? getDouble(s.data, minAt[k]) : Double.POSITIVE_INFINITY;
+    return extremes(s, k) ? getDouble(s.win, minAt[k]) : Double.POSITIVE_INFINITY;
   }
 
   /** The largest amount in slot {@code k}, or -infinity if it is empty. */
   double max(EntityState s, int k) {
-    return extremes(s, k) ? getDouble(s.data, maxAt[k]) : Double.NEGATIVE_INFINITY;
+    return extremes(s, k) ? getDouble(s.win, maxAt[k]) : Double.NEGATIVE_INFINITY;
   }
 
   private boolean extremes(EntityState s, int k) {
-    int lo = s.data[2 * k];
-    int hi = s.data[2 * k + 1];
+    int lo = s.win[2 * k];
+    int hi = s.win[2 * k + 1];
     if (lo == hi) {
       return false;
     }
-    if (s.data[validAt[k]] == 0) {
+    if (s.win[validAt[k]] == 0) {
       double min = Double.POSITIVE_INFINITY;
       double max = Double.NEGATIVE_INFINITY;
       for (int i = lo; i < hi; i++) {
@@ -475,9 +420,9 @@ final class Windows {
         min = Math.min(min, a);
         max = Math.max(max, a);
       }
-      setDouble(s.data, minAt[k], min);
-      setDouble(s.data, maxAt[k], max);
-      s.data[validAt[k]] = 1;
+      setDouble(s.win, minAt[k], min);
+      setDouble(s.win, maxAt[k], max);
+      s.win[validAt[k]] = 1;
     }
     return true;
   }
@@ -485,10 +430,10 @@ final class Windows {
   /** The events of slot {@code k} whose fraud label is known at {@code t}. */
   int frauds(EntityState s, int k, long t) {
     if (s.maxFraudLabelTime <= t) {
-      return s.data[fraudAt[k]];
+      return s.win[fraudAt[k]];
     }
     int frauds = 0;
-    for (int i = s.data[2 * k]; i < s.data[2 * k + 1]; i++) {
+    for (int i = s.win[2 * k]; i < s.win[2 * k + 1]; i++) {
       if (s.label(i) == EntityState.FRAUD && s.labelTime(i) <= t) {
         frauds++;
       }
@@ -503,8 +448,8 @@ final class Windows {
       return c.size() + (current != 0 && !c.contains(current) ? 1 : 0);
     }
     int column = setColumn[j];
-    int lo = s.data[2 * k];
-    int hi = s.data[2 * k + 1];
+    int lo = s.win[2 * k];
+    int hi = s.win[2 * k + 1];
     // A key is new unless an earlier one equals it. One bit per key's hash, of the keys seen so far: a key whose bit
     // is clear cannot equal any of them, and only a key whose bit is set is looked for among them (a window of at
     // most SET_ABOVE keys in 64 bits: most of the quadratic scan is skipped, the count is the same).
@@ -535,29 +480,20 @@ final class Windows {
    * Reads, without the lock, the cell of each of a state's distinct-key multisets that the transaction's own key
    * hashes to ({@code keyHashes}, in the pipeline's key order; {@code otherIndex}: per other-key column, its index
    * there), and returns what it read: a racy read that only warms the caches before the state is locked (see
-   * OnlineFeaturePipeline.process), and the multiset objects. The first two multisets and their cells are found
-   * from the state's fields (EntityState.set0, cells0 and so on, as of its last update), the others through the
-   * array of them, a level later. Nothing is written.
+   * OnlineFeaturePipeline.process). Nothing is written.
    */
   int touchSets(EntityState s, int[] keyHashes, int[] otherIndex) {
+    IntCounts[] sets = s.sets;
+    if (sets == null) {
+      return 0;
+    }
     int x = 0;
-    for (int j = 0; j < setColumn.length; j++) {
+    for (int j = 0; j < sets.length && j < setColumn.length; j++) {
+      IntCounts c = sets[j];
       int column = setColumn[j];
       int key = column < otherIndex.length ? keyHashes[otherIndex[column]] : 0;
-      if (key == 0) {
-        continue;
-      }
-      // the object too: a lookup under the lock reads its fields before its cells
-      if (j == 0) {
-        IntCounts c = s.set0;
-        x += IntCounts.touch(s.cells0, s.mask0, key) + (c == null ? 0 : c.touchObject());
-      } else if (j == 1) {
-        IntCounts c = s.set1;
-        x += IntCounts.touch(s.cells1, s.mask1, key) + (c == null ? 0 : c.touchObject());
-      } else {
-        IntCounts[] sets = s.sets;
-        IntCounts c = sets == null || j >= sets.length ? null : sets[j];
-        x += c == null ? 0 : c.touch(key);
+      if (c != null && key != 0) {
+        x += c.touch(key);
       }
     }
     return x;
@@ -569,7 +505,7 @@ final class Windows {
     if (c != null) {
       return c.contains(key);
     }
-    return holds(s, setColumn[j], s.data[2 * k], s.data[2 * k + 1], key);
+    return holds(s, setColumn[j], s.win[2 * k], s.win[2 * k + 1], key);
   }
 
   /**

@@ -248,7 +248,7 @@ class DeferredLabelsTest {
 
   /** A labelled state with one event at each of the given times, its id hash 100 + its time. */
   private static EntityState state(int serial, long... times) {
-    EntityState s = new EntityState(true, 0, false, 4, 0, serial);
+    EntityState s = new EntityState(true, 0, false, 4, serial);
     for (long t : times) {
       s.record(t, 1.0, (int) (100 + t), new int[0], new int[0], Double.NaN, Double.NaN, 1_000_000, 1_000, NO_WINDOWS);
     }

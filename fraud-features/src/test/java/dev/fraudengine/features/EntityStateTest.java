@@ -149,121 +149,28 @@ class EntityStateTest {
   @Test
   void touch_racyOrOddViews_neverThrowsNorChangesTheState() {
     EntityState s = new EntityState(true, 2, true, 4);
-    s.touchRows();
-    s.touchWindows();
+    s.touch(2);
     Windows w = new Windows(new long[] {DAY}, new long[] {0}, new byte[] {Windows.NEED_SUM}, new int[0], new int[0]);
     for (int i = 0; i < 20; i++) {
       s.record(i * 1000L, 1 + i, i, new int[] {7, 8}, new int[] {0, 1}, 45, 3, DAY, 10_000, w);
       w.moveTo(s, i * 1000L);
     }
-    int before = s.touchRows() + s.touchWindows() + s.touchHeaders();
+    int before = s.touch(2);
     long bytes = s.bytes();
-    // what a reader without the lock may see while a writer swaps arrays or moves bounds and marks
+    // what a reader without the lock may see while a writer swaps arrays or moves bounds
     s.size += 1_000;
-    s.mark0 = 1 << 20;
-    s.mark1 = -7;
-    s.data[0] = -5;
-    s.data[1] = 1 << 20;
-    s.cells0 = new int[32];
-    s.mask0 = 1 << 20;
-    assertThat(s.touchRows() + s.touchWindows() + s.touchHeaders()).isNotNull();
-    assertThat(IntCounts.touch(s.cells0, s.mask0, 12_345)).as("a mask newer than its cells").isZero();
-    assertThat(IntCounts.touch(null, 15, 12_345)).isZero();
+    s.win[0] = -5;
+    s.win[1] = 1 << 20;
+    assertThat(s.touch(2)).isNotNull();
     s.size -= 1_000;
+    s.win[0] = 0;
+    s.win[1] = s.end();
     s.head = -s.size - 3;
-    assertThat(s.touchRows()).isNotNull();
+    assertThat(s.touch(2)).isNotNull();
     s.head = 0;
-    s.mark0 = -1;
-    s.mark1 = -1;
-    s.data[0] = 0;
-    s.data[1] = s.end();
-    assertThat(s.touchRows() + s.touchWindows() + s.touchHeaders()).isEqualTo(before);
+    assertThat(s.touch(2)).isEqualTo(before);
     assertThat(s.bytes()).isEqualTo(bytes);
   }
-
-  /** What touchRows reads of the row an append would write: its first and last int, if the array has room. */
-  private static int appendRow(EntityState s) {
-    int to = s.rowsAt + s.end() * s.width();
-    return to + s.width() <= s.data.length ? s.data[to] + s.data[to + s.width() - 1] : 0;
-  }
-
-  @Test
-  void touchRows_appendRowWithStaleValues_isRead() {
-    EntityState s = new EntityState(false, 0, false, 8);
-    Windows w = new Windows(new long[] {DAY}, new long[] {0}, new byte[] {0}, new int[0], new int[0]);
-    for (int i = 1; i <= 3; i++) {
-      s.record(i * 1000L, 1, 0, new int[0], new int[0], Double.NaN, Double.NaN, DAY, 10_000, w);
-    }
-    int before = s.touchRows();
-    // what an in-place compaction leaves beyond the newest row
-    s.data[s.end() * 2] = 1_000;
-    s.data[s.end() * 2 + 1] = 20;
-    assertThat(s.touchRows()).isEqualTo(before + 1_020);
-  }
-
-  @Test
-  void touchRows_unmarked_readsTheNewestAndOldestRowsFirstInts_andToleratesRacyViews() {
-    // rows of 10 ints (time, amount, id hash, label, label time, two other keys, location): 21 rows, 210 ints
-    EntityState s = new EntityState(true, 2, true, 4);
-    assertThat(s.touchRows()).as("no rows").isZero();
-    Windows w = new Windows(new long[] {DAY}, new long[] {0}, new byte[] {0}, new int[0], new int[0]);
-    for (int i = 1; i <= 30; i++) {
-      s.record(i * 1000L, 1, 0, new int[] {7, 8}, new int[] {0, 1}, 45, 3, 20_500, 10_000, w);
-    }
-    // events 10..30 s kept (20.5 s of retention); times are offsets from the first event's time
-    int oldest = (int) (s.time(s.head) - s.base);
-    int newest = (int) (s.time(s.end() - 1) - s.base);
-    assertThat(s.time(s.head)).isEqualTo(10_000L);
-    assertThat(s.touchRows()).isEqualTo(oldest + newest + appendRow(s));
-    int[] data = s.data.clone();
-    s.size += 1_000;
-    assertThat(s.touchRows()).as("newest row out of range: the oldest only").isEqualTo(oldest);
-    s.size -= 1_000;
-    int head = s.head;
-    s.head = -s.size - 3;
-    assertThat(s.touchRows()).as("both out of range").isZero();
-    s.head = head;
-    assertThat(s.data).isEqualTo(data);
-  }
-
-  @Test
-  void mark_boundsAwayFromTheEnds_areMarkedOnceAndReadByTouchRows() {
-    // slots: 10 s (bounds near the newest rows), 25 s (in the middle), 60 s (the oldest row: an end), 10 s delayed
-    // by 30 s (both bounds in the middle, one of them beside the 25 s window's lower bound)
-    Windows w = new Windows(new long[] {10_000, 25_000, 60_000, 10_000}, new long[] {0, 0, 0, 30_000},
-        new byte[4], new int[0], new int[0]);
-    EntityState s = new EntityState(true, 2, true, 4);
-    for (int i = 1; i <= 60; i++) {
-      w.moveTo(s, i * 1000L);
-      s.record(i * 1000L, 1, 0, new int[] {7, 8}, new int[] {0, 1}, 45, 3, 60_000, 10_000, w);
-    }
-    w.moveTo(s, 60_000L);
-    w.mark(s);
-    // events at 1..60 s are rows 0..59; a slot (w, d) at 60 s holds (60 s - d - w, 60 s - d]
-    assertThat(s.head).isZero();
-    assertThat(new int[] {w.lo(s, 0), w.lo(s, 1), w.lo(s, 2), w.lo(s, 3), w.hi(s, 3)})
-        .containsExactly(50, 35, 0, 20, 30);
-    assertThat(new int[] {s.mark0, s.mark1, s.mark2, s.mark3}).containsExactly(50, 35, 20, 30);
-    // the newest and oldest rows' first ints, the marked rows' first and last (a row may span two cache lines)
-    int rows = (int) (s.time(59) - s.base) + (int) (s.time(0) - s.base);
-    int w10 = s.width();
-    for (int i : new int[] {50, 35, 20, 30}) {
-      rows += (int) (s.time(i) - s.base) + s.data[s.rowsAt + i * w10 + w10 - 1];
-    }
-    assertThat(s.touchRows()).isEqualTo(rows + appendRow(s));
-    // a window bound equal to a mark is not marked again; a fifth one is left out
-    Windows five = new Windows(new long[] {10_000, 10_000, 25_000, 30_000, 40_000, 45_000}, new long[6],
-        new byte[6], new int[0], new int[0]);
-    EntityState t = new EntityState(false, 0, false, 4);
-    for (int i = 1; i <= 60; i++) {
-      five.moveTo(t, i * 1000L);
-      t.record(i * 1000L, 1, 0, new int[0], new int[0], Double.NaN, Double.NaN, 60_000, 10_000, five);
-    }
-    five.moveTo(t, 60_000L);
-    five.mark(t);
-    assertThat(new int[] {t.mark0, t.mark1, t.mark2, t.mark3}).containsExactly(50, 35, 30, 20);
-  }
-
   @Test
   void touchLevels_readOneIntPerWindowLineAndTheHeaders_changingNothing() {
     // five slots with every aggregate: a window array of more than 32 ints (three lines or more), one multiset
@@ -278,23 +185,22 @@ class EntityStateTest {
       s.record(i * 1000L, 1 + i, i, new int[] {1, 100 + i}, new int[] {1}, Double.NaN, Double.NaN, DAY, 10_000, w);
     }
     w.moveTo(s, 40_000L);
-    assertThat(s.rowsAt).isGreaterThan(32);
+    assertThat(s.win.length).isGreaterThan(32);
     assertThat(s.sets[0]).isNotNull();
-    int lines = s.data[s.rowsAt - 1];
-    for (int k = 16; k < s.rowsAt; k += 16) {
-      lines += s.data[k];
+    int lines = s.win[s.win.length - 1] + 1;
+    for (int k = 16; k < s.win.length; k += 16) {
+      lines += s.win[k];
     }
     assertThat(s.touchWindows()).isEqualTo(lines);
-    assertThat(s.touchHeaders()).isEqualTo(s.head + s.size + s.data.length + s.data[0] + 1);
-    assertThat(s.touchState())
-        .isEqualTo(s.rowsAt + (int) s.firstTime + (int) s.at + s.head + s.mark3 + s.width() + 1 + 2);
+    assertThat(s.touchHeaders()).isEqualTo(s.head + s.size + s.data.length + s.win[0] + 1);
+    assertThat(s.touchState()).isEqualTo((int) s.firstTime + 1 + 2);
     long bytes = s.bytes();
-    int[] data = s.data.clone();
+    int[] win = s.win.clone();
     s.touchState();
     s.touchHeaders();
     s.touchWindows();
     assertThat(s.bytes()).isEqualTo(bytes);
-    assertThat(s.data).isEqualTo(data);
+    assertThat(s.win).isEqualTo(win);
     assertThat(w.distinct(s, 0, 0, 0)).isEqualTo(40);
   }
 
@@ -323,33 +229,16 @@ class EntityStateTest {
     one.add(12_345);
     assertThat(one.touch(12_345)).isEqualTo(12_345);
     assertThat(new IntCounts(1).touch(12_345)).isZero();
-    int read = s.sets[0].touch(105);
-    assertThat(read).as("a held key's start cell is not empty").isNotZero();
+    int read = w.touchSets(s, new int[] {99, 105}, otherIndex);
+    assertThat(read).isNotZero();
     assertThat(w.touchSets(s, new int[] {99, 0}, otherIndex)).as("no key, nothing read").isZero();
     assertThat(w.distinct(s, 0, 0, 0)).isEqualTo(40);
     assertThat(w.contains(s, 0, 0, 105)).isTrue();
     assertThat(w.contains(s, 0, 0, 12_345)).isFalse();
-    // the cells are read from the state's hints, which an update's mark refreshes
-    assertThat(s.cells0).isNull();
-    assertThat(w.touchSets(s, new int[] {99, 105}, otherIndex)).as("no hints yet").isZero();
-    w.mark(s);
-    assertThat(s.cells0).isSameAs(s.sets[0].cells());
-    assertThat(s.set0).isSameAs(s.sets[0]);
-    assertThat(s.mask0).isEqualTo(s.sets[0].cells().length / 2 - 1);
-    assertThat(w.touchSets(s, new int[] {99, 105}, otherIndex)).as("the cell, and the object's touch")
-        .isEqualTo(read + 1);
-    // a day later the window is empty: its multiset is dropped, and the hints with the next mark
-    w.moveTo(s, 40_000L + DAY);
-    assertThat(s.sets[0]).isNull();
-    w.mark(s);
-    assertThat(s.cells0).isNull();
-    assertThat(s.set0).isNull();
-    assertThat(s.mask0).isZero();
-    assertThat(w.touchSets(s, new int[] {99, 105}, otherIndex)).isZero();
   }
   @Test
   void windows_longAggregatesInTheIntArray_exactForHugeAndNegativeAmounts() {
-    // sum, 128-bit sum of squares and min/max are pairs of ints in the window block of EntityState.data: check them where the halves
+    // sum, 128-bit sum of squares and min/max are pairs of ints in EntityState.win: check them where the halves
     // carry (squares above 2^64 units^2, negative sums, borrows when events leave) against exact arithmetic
     byte needs = Windows.NEED_SUM | Windows.NEED_SQUARES | Windows.NEED_MIN_MAX;
     Windows w = new Windows(new long[] {10_000}, new long[] {0}, new byte[] {needs}, new int[0], new int[0]);
