@@ -33,8 +33,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * <ul>
  *   <li>{@link #onnxRuntimeScore()}: {@link AutoencoderModel#score}, the engine's path: Java standardizes the row
  *       into the thread's direct input buffer, ONNX Runtime (one intra-op thread) runs the network of {@code
- *       network.onnx} and sums the squared differences, Java takes their mean and maps it to [0, 1]; target under
- *       10 µs;
+ *       network.onnx} up to the reconstruction (since session 7; until then the graph also summed the squared
+ *       differences), Java takes the mean of the squared differences and maps it to [0, 1]; target under 10 µs;
  *   <li>{@link #selfContainedScore()}: the same through the self-contained {@code model.onnx} (standardization,
  *       missing values and the mean in the graph), as a directory without {@code network.onnx} is scored: the
  *       engine's path before 2026-11-21's session 6;

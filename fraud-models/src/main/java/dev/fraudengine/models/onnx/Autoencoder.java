@@ -43,7 +43,8 @@ public final class Autoencoder {
   static final String INPUT = "features";
   static final String OUTPUT = "reconstruction_error";
   static final String NETWORK_INPUT = "standardized";
-  static final String NETWORK_OUTPUT = "squared_error";
+  /** The network's output in {@value #NETWORK_FILE}: the reconstruction of the standardized row, [N, width]. */
+  static final String NETWORK_OUTPUT = "reconstruction";
 
   private final FeatureSchema schema;
   private final String version;
@@ -137,13 +138,25 @@ public final class Autoencoder {
     for (int l = 0; l < layers; l++) {
       dense(a[l], weights[l], biases[l], a[l + 1], l < layers - 1);
     }
-    float[] r = a[layers];
+    return squaredDifferences(a[layers], z) / width;
+  }
+
+  /**
+   * Returns the sum over features of (reconstruction − z)², in float and in feature order: the one definition of
+   * the error's arithmetic, shared by the Java forward pass and {@link AutoencoderModel}, which applies it to the
+   * reconstruction that ONNX Runtime computes from {@value #NETWORK_FILE}.
+   *
+   * @param reconstruction the network's output, at least as long as {@code z}
+   * @param z the standardized row
+   * @return the sum of squared differences
+   */
+  static float squaredDifferences(float[] reconstruction, float[] z) {
     float sum = 0;
-    for (int j = 0; j < width; j++) {
-      float d = r[j] - z[j];
+    for (int j = 0; j < z.length; j++) {
+      float d = reconstruction[j] - z[j];
       sum += d * d;
     }
-    return sum / width;
+    return sum;
   }
 
   /**
@@ -253,7 +266,7 @@ public final class Autoencoder {
     g.node("Sub", List.of("filled", "mean"), "centered");
     g.node("Mul", List.of("centered", "inv_std"), "z");
     addLayers(g, "z");
-    g.node("Sub", List.of("reconstruction", "z"), "diff");
+    g.node("Sub", List.of(NETWORK_OUTPUT, "z"), "diff");
     g.node("Mul", List.of("diff", "diff"), "squared");
     g.node("ReduceMean", List.of("squared"), OUTPUT).attribute("axes", new long[] {1}).attribute("keepdims", 1L);
     return g;
@@ -261,37 +274,36 @@ public final class Autoencoder {
 
   /**
    * The network alone, for rows standardized in Java: standardized [N, width] (z, with a missing value's z already
-   * 0) → (Gemm, Relu)… → Gemm → Sub z → ReduceSumSquare over features → squared_error [N, 1], the sum that
-   * {@link #reconstructionError} divides by the width.
+   * 0) → (Gemm, Relu)… → Gemm → reconstruction [N, width], from which Java takes {@link #squaredDifferences} and
+   * their mean.
    *
-   * <p>Why a second graph: on one row ONNX Runtime spends about half a microsecond per node whatever the node
-   * does, and the self-contained graph's missing-value and standardization nodes (IsNaN, Where, Sub, Mul) and its
-   * squaring and mean (Mul, ReduceMean) made up almost half of its 7 µs on the benchmark machine, for a few dozen
-   * float operations that Java does in nanoseconds. The arithmetic is the same, in the same order: the result
-   * equals {@link #reconstructionError} within float rounding.
+   * <p>Why a second graph, and why it stops at the reconstruction: on one row ONNX Runtime spends about half a
+   * microsecond per node whatever the node does. The self-contained graph's missing-value and standardization
+   * nodes (IsNaN, Where, Sub, Mul) and its squaring and mean (Mul, ReduceMean) made up almost half of its 7 µs on
+   * the benchmark machine, for a few dozen float operations that Java does in nanoseconds; until session 7 this
+   * graph still ended with Sub and ReduceSumSquare, whose removal took another 0.8 µs off a row (a probe, 3.9 →
+   * 3.1 µs). The arithmetic is the same, in the same order as {@link #reconstructionError}: the result equals it
+   * within float rounding.
    */
   OnnxGraph toNetworkOnnx() {
     int width = sizes[0];
     OnnxGraph g = new OnnxGraph("autoencoder-network").opset("", 13)
         .input(NETWORK_INPUT, OnnxGraph.FLOAT, "N", (long) width)
-        .output(NETWORK_OUTPUT, OnnxGraph.FLOAT, "N", 1L)
+        .output(NETWORK_OUTPUT, OnnxGraph.FLOAT, "N", (long) width)
         .metadata("fraudengine.schema", schema.toString())
         .metadata("fraudengine.version", version);
     addLayers(g, NETWORK_INPUT);
-    g.node("Sub", List.of("reconstruction", NETWORK_INPUT), "diff");
-    g.node("ReduceSumSquare", List.of("diff"), NETWORK_OUTPUT).attribute("axes", new long[] {1})
-        .attribute("keepdims", 1L);
     return g;
   }
 
-  /** Adds the layers, (Gemm, Relu)… then Gemm, from the value {@code input} to the value "reconstruction". */
+  /** Adds the layers, (Gemm, Relu)… then Gemm, from the value {@code input} to the value {@value #NETWORK_OUTPUT}. */
   private void addLayers(OnnxGraph g, String input) {
     String a = input;
     int layers = sizes.length - 1;
     for (int l = 0; l < layers; l++) {
       g.initializer("w" + l, weights[l], sizes[l], sizes[l + 1]);
       g.initializer("b" + l, biases[l], sizes[l + 1]);
-      String out = l < layers - 1 ? "pre" + l : "reconstruction";
+      String out = l < layers - 1 ? "pre" + l : NETWORK_OUTPUT;
       g.node("Gemm", List.of(a, "w" + l, "b" + l), out);
       if (l < layers - 1) {
         g.node("Relu", List.of(out), "h" + l);

@@ -24,15 +24,17 @@ import java.util.Set;
  *
  * <p><b>Score.</b> The row's reconstruction error: Java standardizes the row with the metadata's means and scales
  * (a missing value becomes its training mean, so 0), ONNX Runtime runs the network of {@value
- * Autoencoder#NETWORK_FILE} on it and sums the squared differences, and Java takes their mean; the score is the
- * error mapped to [0, 1] by the percentiles of the training rows' errors, stored in the metadata: the share of
- * legitimate training rows the row is more unusual than. It equals {@link Autoencoder#score} of the network that
- * wrote the directory within 1e-5. A directory written before the network-only file existed (no {@value
- * Autoencoder#NETWORK_FILE}, or no standardization in its metadata) is scored through the self-contained {@value
- * Autoencoder#MODEL_FILE}, which does all of it in ONNX Runtime, about 2 µs slower a row.
+ * Autoencoder#NETWORK_FILE} on it, and Java takes the mean of the squared differences between the row and its
+ * reconstruction; the score is the error mapped to [0, 1] by the percentiles of the training rows' errors, stored in
+ * the metadata: the share of legitimate training rows the row is more unusual than. It equals {@link
+ * Autoencoder#score} of the network that wrote the directory within 1e-5. A directory without that network (no
+ * {@value Autoencoder#NETWORK_FILE} or no standardization in its metadata, as written before session 6; or a
+ * network file whose output is not the reconstruction [N, width], as written in session 6, which summed the squares
+ * in the graph) is scored through the self-contained {@value Autoencoder#MODEL_FILE}, which does all of it in ONNX
+ * Runtime, about 3 µs slower a row.
  *
  * <p><b>Threading and resources.</b> Thread-safe; one intra-op thread; each thread reuses its own direct input
- * buffer. {@link #close()} waits for calls in flight, frees the native session and never throws. Needs ONNX Runtime
+ * and output buffers. {@link #close()} waits for calls in flight, frees the native session and never throws. Needs ONNX Runtime
  * on the class path.
  */
 public final class AutoencoderModel implements FraudModel {
@@ -47,8 +49,11 @@ public final class AutoencoderModel implements FraudModel {
   /** Per feature, the training mean and 1 / std; null when the session runs the self-contained graph. */
   private final float[] means;
   private final float[] scales;
-  /** Each thread's standardized row, written before each run (the session copies it into its own buffer). */
-  private final ThreadLocal<float[]> standardized;
+  /**
+   * Each thread's working rows: [0] the standardized row, written before each run (the session copies it into its
+   * own buffer), [1] the run's output (the reconstruction, or the error alone from the self-contained graph).
+   */
+  private final ThreadLocal<float[][]> scratch;
 
   private AutoencoderModel(String id, AutoencoderMetadata metadata, NativeSession session, boolean network) {
     this.id = id;
@@ -59,7 +64,7 @@ public final class AutoencoderModel implements FraudModel {
     this.means = network ? metadata.means() : null;
     this.scales = network ? metadata.scales() : null;
     int width = schema.size();
-    this.standardized = ThreadLocal.withInitial(() -> new float[width]);
+    this.scratch = ThreadLocal.withInitial(() -> new float[2][width]);
   }
 
   /**
@@ -88,23 +93,32 @@ public final class AutoencoderModel implements FraudModel {
           + " was trained on schema " + metadata.schema() + ", but the pipeline produces " + pipeline);
     }
     Path network = directory.resolve(Autoencoder.NETWORK_FILE);
-    boolean standardizedInJava = metadata.means() != null && Files.isRegularFile(network);
-    Path file = standardizedInJava ? network : directory.resolve(Autoencoder.MODEL_FILE);
-    String input = standardizedInJava ? Autoencoder.NETWORK_INPUT : Autoencoder.INPUT;
-    String outputName = standardizedInJava ? Autoencoder.NETWORK_OUTPUT : Autoencoder.OUTPUT;
-    NativeSession session = NativeSession.open(file, metadata.schema(), input, 1);
-    try {
-      NodeInfo output = session.outputs().get(outputName);
-      if (output == null || !(output.getInfo() instanceof TensorInfo tensor) || tensor.type != OnnxJavaType.FLOAT
-          || !Arrays.equals(tensor.getShape(), new long[] {-1, 1})) {
-        throw new FraudEngineException(ErrorCode.MODEL_LOAD_FAILED, "ONNX model " + file + " has no output '"
-            + outputName + "' of type float [N, 1]; its outputs are " + session.outputs().values());
+    if (metadata.means() != null && Files.isRegularFile(network)) {
+      NativeSession session = NativeSession.open(network, metadata.schema(), Autoencoder.NETWORK_INPUT, 1);
+      if (hasFloatOutput(session, Autoencoder.NETWORK_OUTPUT, metadata.schema().size())) {
+        return new AutoencoderModel(id, metadata, session, true);
       }
-      return new AutoencoderModel(id, metadata, session, standardizedInJava);
+      session.close();
+    }
+    Path file = directory.resolve(Autoencoder.MODEL_FILE);
+    NativeSession session = NativeSession.open(file, metadata.schema(), Autoencoder.INPUT, 1);
+    try {
+      if (!hasFloatOutput(session, Autoencoder.OUTPUT, 1)) {
+        throw new FraudEngineException(ErrorCode.MODEL_LOAD_FAILED, "ONNX model " + file + " has no output '"
+            + Autoencoder.OUTPUT + "' of type float [N, 1]; its outputs are " + session.outputs().values());
+      }
+      return new AutoencoderModel(id, metadata, session, false);
     } catch (RuntimeException e) {
       session.close();
       throw e;
     }
+  }
+
+  /** Whether the session has a float output of that name and shape [N, width] with a free batch dimension. */
+  private static boolean hasFloatOutput(NativeSession session, String name, int width) {
+    NodeInfo output = session.outputs().get(name);
+    return output != null && output.getInfo() instanceof TensorInfo tensor && tensor.type == OnnxJavaType.FLOAT
+        && Arrays.equals(tensor.getShape(), new long[] {-1, width});
   }
 
   @Override
@@ -169,11 +183,14 @@ public final class AutoencoderModel implements FraudModel {
    */
   public double reconstructionError(float[] features) {
     Objects.requireNonNull(features, "features");
+    float[][] r = scratch.get();
     if (means == null) {
-      return session.runPinned(features, Autoencoder.OUTPUT, 0);
+      session.runPinned(features, Autoencoder.OUTPUT, r[1]);
+      return r[1][0];
     }
-    float[] z = Autoencoder.standardize(features, means, scales, standardized.get());
-    return session.runPinned(z, Autoencoder.NETWORK_OUTPUT, 0) / z.length;
+    float[] z = Autoencoder.standardize(features, means, scales, r[0]);
+    session.runPinned(z, Autoencoder.NETWORK_OUTPUT, r[1]);
+    return Autoencoder.squaredDifferences(r[1], z) / z.length;
   }
 
   /**
@@ -193,22 +210,31 @@ public final class AutoencoderModel implements FraudModel {
       return new double[0];
     }
     if (means == null) {
-      return session.runBatch(rows, OUTPUTS, (OrtSession.Result result) -> errors(result, rows.length, 1));
+      return session.runBatch(rows, OUTPUTS, (OrtSession.Result result) -> errors(result, rows.length));
     }
     float[][] z = new float[rows.length][];
     for (int i = 0; i < rows.length; i++) {
       z[i] = Autoencoder.standardize(Objects.requireNonNull(rows[i], "rows[" + i + "]"), means, scales,
           new float[schema.size()]);
     }
-    return session.runBatch(z, NETWORK_OUTPUTS, (OrtSession.Result result) -> errors(result, rows.length,
-        schema.size()));
+    return session.runBatch(z, NETWORK_OUTPUTS, (OrtSession.Result result) -> {
+      FloatBuffer values = ((OnnxTensor) result.get(0)).getFloatBuffer();
+      int width = schema.size();
+      float[] reconstruction = new float[width];
+      double[] out = new double[z.length];
+      for (int i = 0; i < out.length; i++) {
+        values.get(i * width, reconstruction);
+        out[i] = Autoencoder.squaredDifferences(reconstruction, z[i]) / width;
+      }
+      return out;
+    });
   }
 
-  private static double[] errors(OrtSession.Result result, int rows, int divisor) throws OrtException {
+  private static double[] errors(OrtSession.Result result, int rows) throws OrtException {
     FloatBuffer values = ((OnnxTensor) result.get(0)).getFloatBuffer();
     double[] out = new double[rows];
     for (int i = 0; i < out.length; i++) {
-      out[i] = (double) values.get(i) / divisor;
+      out[i] = values.get(i);
     }
     return out;
   }

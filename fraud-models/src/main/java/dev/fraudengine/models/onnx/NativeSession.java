@@ -32,9 +32,10 @@ import org.slf4j.LoggerFactory;
  * Buffers: each scoring thread gets a slot (a ThreadLocal): a direct FloatBuffer of one row and an OnnxTensor of
  * shape [1, width] over it. ONNX Runtime reads a tensor over a direct buffer in place, so a call only writes the
  * row into the buffer and runs; nothing is copied or allocated for the input. A model that reads one float output
- * (the autoencoder's error) also pins it: the slot holds a direct buffer and a tensor [1, width] for that output,
- * which ONNX Runtime writes in place, so no output tensor is created and no output buffer copied per call. Every
- * slot is also kept in a queue so that close() can free its tensors.
+ * (the autoencoder's reconstruction or error) also pins it: the slot holds a direct buffer and a tensor [1, size]
+ * for that output, which ONNX Runtime writes in place, so no output tensor is created per call; the caller gets
+ * the values copied into an array of its own. Every slot is also kept in a queue so that close() can free its
+ * tensors.
  *
  * Options: one inter-op thread, the intra-op threads the model asks for, all graph optimizations, no CPU memory
  * arena (see open()).
@@ -164,10 +165,10 @@ final class NativeSession {
   }
 
   /**
-   * Runs one row and returns value {@code index} of a float output of shape [1, width] (or [N, width] with a free
-   * batch dimension), written by ONNX Runtime into a buffer pinned to the calling thread.
+   * Runs one row and copies a float output of shape [1, size] (or [N, size] with a free batch dimension), written
+   * by ONNX Runtime into a buffer pinned to the calling thread, into the start of {@code into}; returns its size.
    */
-  float runPinned(float[] features, String output, int index) {
+  int runPinned(float[] features, String output, float[] into) {
     checkWidth(features);
     long stamp = lock.readLock();
     try {
@@ -176,7 +177,9 @@ final class NativeSession {
       try {
         // The result does not own a pinned output: closing it leaves the thread's buffer in place.
         session.run(s.inputs, Set.of(), pinned.outputs).close();
-        return pinned.buffer.get(index);
+        int size = pinned.buffer.capacity();
+        pinned.buffer.get(0, into, 0, size);
+        return size;
       } catch (OrtException e) {
         throw new FraudEngineException(ErrorCode.MODEL_SCORE_FAILED, "ONNX model " + file + " failed to score a row: "
             + e.getMessage(), e);

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
 import dev.fraudengine.core.FeatureSchema;
 import dev.fraudengine.core.FraudEngineException;
 import dev.fraudengine.models.Metrics;
@@ -132,6 +135,36 @@ class AutoencoderTest {
         assertThat(viaNetwork.reconstructionError(rows[i])).as("row %d, network file", i).isCloseTo(
             selfContained.reconstructionError(rows[i]), within(1e-5));
       }
+    }
+  }
+
+  /**
+   * A network file whose output is not the reconstruction [N, width] (session 6's network.onnx ended in the sum of
+   * squares [N, 1]; here a logistic graph of that shape on the same input) is passed over for model.onnx.
+   */
+  @Test
+  void load_networkFileWithoutReconstructionOutput_scoresThroughSelfContainedGraph() throws Exception {
+    copyMetadata(dir);
+    Files.copy(modelDir.resolve(Autoencoder.MODEL_FILE), dir.resolve(Autoencoder.MODEL_FILE));
+    TestGraphs.logisticModel(dir.resolve(Autoencoder.NETWORK_FILE), Autoencoder.NETWORK_INPUT, WIDTH, "N");
+    float[][] rows = concat(legitimate(100, SEED + 10), anomalies(20, SEED + 11));
+    try (AutoencoderModel model = AutoencoderModel.load(dir, SCHEMA, "anomaly")) {
+      for (int i = 0; i < rows.length; i++) {
+        assertThat(model.reconstructionError(rows[i])).as("row %d", i)
+            .isCloseTo(network.reconstructionError(rows[i]), within(1e-5));
+      }
+    }
+  }
+
+  /** The network file ends at the reconstruction: the squares and their sum are Java's (half a µs a node less). */
+  @Test
+  void write_networkFile_outputsOnlyTheReconstruction() throws Exception {
+    try (OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+        OrtSession session = OrtEnvironment.getEnvironment()
+            .createSession(modelDir.resolve(Autoencoder.NETWORK_FILE).toString(), options)) {
+      assertThat(session.getOutputNames()).containsExactly(Autoencoder.NETWORK_OUTPUT);
+      TensorInfo info = (TensorInfo) session.getOutputInfo().get(Autoencoder.NETWORK_OUTPUT).getInfo();
+      assertThat(info.getShape()).containsExactly(-1, WIDTH);
     }
   }
 
