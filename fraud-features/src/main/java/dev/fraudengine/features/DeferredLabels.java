@@ -22,11 +22,11 @@ import java.util.concurrent.atomic.LongAdder;
  * delivery order; an open-addressing table (linear probing, backward-shift deletion, Knuth TAOCP 6.4 Algorithm R) from
  * a state's random serial to its chain (states with equal serials share a chain; draining picks its own state's
  * records by identity). A record's primitive fields sit side by side (four longs), as do a slot's serial, head and
- * tail: parking and draining a label touch a cache line or two of each, where a column per field cost a miss each (the
- * table and records are hundreds of kilobytes in a replay, out of the first caches, and read at random). A label of several states (card and terminal both keeping labels) gets a
- * ticket that counts it once, applied if any of its states held the event, when its last record is written. At most
- * MAX_RECORDS records wait; a full table is drained whole (so the table's size is bounded and an idle entity's
- * labels are written at the latest then).
+ * tail: parking and draining a label touch a cache line or two of each, where a column per field cost a miss each
+ * (the table and records are hundreds of kilobytes in a replay, out of the first caches, and read at random). A label
+ * of several states (card and terminal both keeping labels) gets a ticket that counts it once, applied if any of its
+ * states held the event, when its last record is written. At most MAX_RECORDS records wait; a full table is drained
+ * whole (so the table's size is bounded and an idle entity's labels are written at the latest then).
  *
  * Thread-safety: one lock, this. Draining one state runs under that state's lock, then this one (the order used
  * everywhere: a state's lock, then this), so no transaction can read a state between the removal of its labels from

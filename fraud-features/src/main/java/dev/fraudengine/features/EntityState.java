@@ -393,7 +393,7 @@ final class EntityState {
    * are looked at (a delayed label's event usually sits at the upper bound of a label-delayed window), and only beyond
    * them a binary search over the rest. A plain binary search over every event cost a cold line a step.
    */
-  private int firstAfter(long t, Windows windows) {
+  private int labelledFirstAfter(long t, Windows windows) {
     int lo = head;
     int hi = end();
     int[] w = win;
@@ -550,7 +550,7 @@ final class EntityState {
     }
     int end = end();
     // The first event at t: the first after t - 1 (t > Long.MIN_VALUE, as no event is recorded at it).
-    int lo = t == Long.MIN_VALUE ? head : firstAfter(t - 1, windows);
+    int lo = t == Long.MIN_VALUE ? head : labelledFirstAfter(t - 1, windows);
     for (int i = lo; i < end && time(i) == t; i++) {
       if (txHash(i) == hash) {
         byte old = label(i);

@@ -84,7 +84,8 @@ class ReplayTest {
     // one payment a day at one terminal, every other one fraud; labels known a week later
     List<Replay.Labelled> rows = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
-      rows.add(Replay.Labelled.of(tx("t" + i, days(i), "c" + i, "t1", 10), i % 2 == 0 ? Label.FRAUD : Label.LEGITIMATE));
+      Label label = i % 2 == 0 ? Label.FRAUD : Label.LEGITIMATE;
+      rows.add(Replay.Labelled.of(tx("t" + i, days(i), "c" + i, "t1", 10), label));
     }
     TrainingMatrix unbroken = Replay.of(riskPipeline()).labelDelay(WEEK).toMatrix(rows.stream());
     // another pipeline (another label index seed) in the very state the replay is in after row 10, through the
