@@ -18,13 +18,15 @@ import java.util.concurrent.atomic.LongAdder;
  * nothing else touches that state in between: each state goes through exactly the same sequence of updates as if
  * every label had been written on delivery, so every feature value and counter is the same.
  *
- * Layout: records (group, state, event time, id hash, label, label time) in parallel arrays with a free list, chained
- * per state in delivery order; an open-addressing table (linear probing, backward-shift deletion, Knuth TAOCP 6.4
- * Algorithm R) from a state's random serial to its chain (states with equal serials share a chain; draining picks
- * its own state's records by identity). A label of several states (card and terminal both keeping labels) gets a
- * ticket that counts it once, applied if any of its states held the event, when its last record is written. At most
- * MAX_RECORDS records wait; a full table is drained whole (so the table's size is bounded and an idle entity's
- * labels are written at the latest then).
+ * Layout: records (group, state, event time, id hash, label, label time) with a free list, chained per state in
+ * delivery order; an open-addressing table (linear probing, backward-shift deletion, Knuth TAOCP 6.4 Algorithm R) from
+ * a state's random serial to its chain (states with equal serials share a chain; draining picks its own state's
+ * records by identity). A record's primitive fields sit side by side (four longs), as do a slot's serial, head and
+ * tail: parking and draining a label touch a cache line or two of each, where a column per field cost a miss each
+ * (the table and records are hundreds of kilobytes in a replay, out of the first caches, and read at random). A label
+ * of several states (card and terminal both keeping labels) gets a ticket that counts it once, applied if any of its
+ * states held the event, when its last record is written. At most MAX_RECORDS records wait; a full table is drained
+ * whole (so the table's size is bounded and an idle entity's labels are written at the latest then).
  *
  * Thread-safety: one lock, this. Draining one state runs under that state's lock, then this one (the order used
  * everywhere: a state's lock, then this), so no transaction can read a state between the removal of its labels from
@@ -39,17 +41,11 @@ final class DeferredLabels {
   private final LongAdder applied;
   private final LongAdder unmatched;
 
-  // records
-  private int[] group = new int[INITIAL];
+  // records: per record, STRIDE longs in `rec` (event time; label time; next record << 32 | id hash; ticket << 32 |
+  // group << 8 | label), so that a record's fields share one cache line; and its state in `state`
+  private static final int STRIDE = 4;
+  private long[] rec = new long[STRIDE * INITIAL];
   private EntityState[] state = new EntityState[INITIAL];
-  private long[] time = new long[INITIAL];
-  private int[] txHash = new int[INITIAL];
-  private byte[] value = new byte[INITIAL];
-  private long[] at = new long[INITIAL];
-  /** The next record of the same chain, or of the free list; -1 ends both. */
-  private int[] next = new int[INITIAL];
-  /** The ticket of a record of a label with several states, or -1. */
-  private int[] ticket = new int[INITIAL];
   private int free = -1;
   private int allocated;
   private int live;
@@ -60,10 +56,10 @@ final class DeferredLabels {
   private int freeTicket = -1;
   private int tickets;
 
-  // table from serial to chain: head == -1 marks an empty slot
-  private int[] serials = new int[2 * INITIAL];
-  private int[] heads = filled(2 * INITIAL);
-  private int[] tails = new int[2 * INITIAL];
+  // table from serial to chain: per slot, SLOT ints side by side in `slots` (serial, head record, tail record), a
+  // probe reading one cache line; head == -1 marks an empty slot
+  private static final int SLOT = 4;
+  private int[] slots = emptySlots(2 * INITIAL);
   private int chains;
   /**
    * Whether a label was ever parked: until then a transaction skips this table and its lock (the live path, where
@@ -83,10 +79,21 @@ final class DeferredLabels {
     this.unmatched = unmatched;
   }
 
-  private static int[] filled(int n) {
-    int[] a = new int[n];
-    Arrays.fill(a, -1);
+  private static int[] emptySlots(int n) {
+    int[] a = new int[SLOT * n];
+    for (int i = 0; i < n; i++) {
+      a[SLOT * i + 1] = -1;
+    }
     return a;
+  }
+
+  /** The next record of {@code r}'s chain, or of the free list; -1 ends both. */
+  private int next(int r) {
+    return (int) (rec[STRIDE * r + 2] >> 32);
+  }
+
+  private void setNext(int r, int n) {
+    rec[STRIDE * r + 2] = (long) n << 32 | (rec[STRIDE * r + 2] & 0xFFFF_FFFFL);
   }
 
   private static int spread(int serial) {
@@ -130,14 +137,12 @@ final class DeferredLabels {
     for (int j = 0; j < n; j++) {
       if (states[j] != null) {
         int r = newRecord();
-        group[r] = j;
         state[r] = states[j];
-        time[r] = eventTime;
-        txHash[r] = hash;
-        value[r] = label;
-        at[r] = labelTime;
-        ticket[r] = tk;
-        next[r] = -1;
+        int o = STRIDE * r;
+        rec[o] = eventTime;
+        rec[o + 1] = labelTime;
+        rec[o + 2] = -1L << 32 | (hash & 0xFFFF_FFFFL);
+        rec[o + 3] = (long) tk << 32 | j << 8 | (label & 0xFF);
         append(serialsOf[j], r);
       }
     }
@@ -147,20 +152,14 @@ final class DeferredLabels {
   private int newRecord() {
     if (free >= 0) {
       int r = free;
-      free = next[r];
+      free = next(r);
       live++;
       return r;
     }
     if (allocated == state.length) {
       int n = 2 * state.length;
-      group = Arrays.copyOf(group, n);
       state = Arrays.copyOf(state, n);
-      time = Arrays.copyOf(time, n);
-      txHash = Arrays.copyOf(txHash, n);
-      value = Arrays.copyOf(value, n);
-      at = Arrays.copyOf(at, n);
-      next = Arrays.copyOf(next, n);
-      ticket = Arrays.copyOf(ticket, n);
+      rec = Arrays.copyOf(rec, STRIDE * n);
     }
     live++;
     return allocated++;
@@ -168,7 +167,7 @@ final class DeferredLabels {
 
   private void freeRecord(int r) {
     state[r] = null;
-    next[r] = free;
+    setNext(r, free);
     free = r;
     live--;
   }
@@ -193,42 +192,36 @@ final class DeferredLabels {
 
   /** Appends record {@code r} to the chain of {@code serial}, making the chain if needed. */
   private void append(int serial, int r) {
-    if (2 * (chains + 1) > heads.length) {
-      rehash(2 * heads.length);
+    if (2 * (chains + 1) > slots.length / SLOT) {
+      rehash(2 * slots.length / SLOT);
     }
-    int mask = heads.length - 1;
+    int mask = slots.length / SLOT - 1;
     int i = spread(serial) & mask;
-    while (heads[i] >= 0) {
-      if (serials[i] == serial) {
-        next[tails[i]] = r;
-        tails[i] = r;
+    while (slots[SLOT * i + 1] >= 0) {
+      if (slots[SLOT * i] == serial) {
+        setNext(slots[SLOT * i + 2], r);
+        slots[SLOT * i + 2] = r;
         return;
       }
       i = (i + 1) & mask;
     }
-    serials[i] = serial;
-    heads[i] = r;
-    tails[i] = r;
+    slots[SLOT * i] = serial;
+    slots[SLOT * i + 1] = r;
+    slots[SLOT * i + 2] = r;
     chains++;
   }
 
-  private void rehash(int slots) {
-    int[] oldSerials = serials;
-    int[] oldHeads = heads;
-    int[] oldTails = tails;
-    serials = new int[slots];
-    heads = filled(slots);
-    tails = new int[slots];
-    int mask = slots - 1;
-    for (int k = 0; k < oldHeads.length; k++) {
-      if (oldHeads[k] >= 0) {
-        int i = spread(oldSerials[k]) & mask;
-        while (heads[i] >= 0) {
+  private void rehash(int n) {
+    int[] old = slots;
+    slots = emptySlots(n);
+    int mask = n - 1;
+    for (int k = 0; k < old.length; k += SLOT) {
+      if (old[k + 1] >= 0) {
+        int i = spread(old[k]) & mask;
+        while (slots[SLOT * i + 1] >= 0) {
           i = (i + 1) & mask;
         }
-        serials[i] = oldSerials[k];
-        heads[i] = oldHeads[k];
-        tails[i] = oldTails[k];
+        System.arraycopy(old, k, slots, SLOT * i, SLOT);
       }
     }
   }
@@ -241,27 +234,28 @@ final class DeferredLabels {
     if (live == 0) {
       return;
     }
-    int mask = heads.length - 1;
+    int mask = slots.length / SLOT - 1;
     int i = spread(serial) & mask;
-    while (heads[i] >= 0 && serials[i] != serial) {
+    while (slots[SLOT * i + 1] >= 0 && slots[SLOT * i] != serial) {
       i = (i + 1) & mask;
     }
-    if (heads[i] < 0) {
+    int at = SLOT * i;
+    if (slots[at + 1] < 0) {
       return;
     }
     int prev = -1;
-    int r = heads[i];
+    int r = slots[at + 1];
     while (r >= 0) {
-      int after = next[r];
+      int after = next(r);
       if (state[r] == s) {
         apply(r);
         if (prev < 0) {
-          heads[i] = after;
+          slots[at + 1] = after;
         } else {
-          next[prev] = after;
+          setNext(prev, after);
         }
         if (after < 0) {
-          tails[i] = prev;
+          slots[at + 2] = prev;
         }
         freeRecord(r);
       } else {
@@ -269,14 +263,17 @@ final class DeferredLabels {
       }
       r = after;
     }
-    if (heads[i] < 0) {
+    if (slots[at + 1] < 0) {
       removeSlot(i);
     }
   }
 
   private void apply(int r) {
-    boolean found = state[r].applyLabel(time[r], txHash[r], value[r], at[r], windows[group[r]]);
-    int t = ticket[r];
+    int o = STRIDE * r;
+    long packed = rec[o + 3];
+    boolean found = state[r].applyLabel(rec[o], (int) rec[o + 2], (byte) packed, rec[o + 1],
+        windows[(int) packed >>> 8]);
+    int t = (int) (packed >> 32);
     if (t < 0) {
       (found ? applied : unmatched).increment();
       return;
@@ -291,18 +288,16 @@ final class DeferredLabels {
 
   /** Empties slot {@code i}, moving later members of its probe run back where their home allows. */
   private void removeSlot(int i) {
-    int mask = heads.length - 1;
+    int mask = slots.length / SLOT - 1;
     int hole = i;
-    for (int j = (hole + 1) & mask; heads[j] >= 0; j = (j + 1) & mask) {
-      int home = spread(serials[j]) & mask;
+    for (int j = (hole + 1) & mask; slots[SLOT * j + 1] >= 0; j = (j + 1) & mask) {
+      int home = spread(slots[SLOT * j]) & mask;
       if (((j - home) & mask) >= ((j - hole) & mask)) {
-        serials[hole] = serials[j];
-        heads[hole] = heads[j];
-        tails[hole] = tails[j];
+        System.arraycopy(slots, SLOT * j, slots, SLOT * hole, SLOT);
         hole = j;
       }
     }
-    heads[hole] = -1;
+    slots[SLOT * hole + 1] = -1;
     chains--;
   }
 
@@ -314,11 +309,11 @@ final class DeferredLabels {
     if (live == 0) {
       return null;
     }
-    int mask = heads.length - 1;
-    for (int n = 0, i = from[0] & mask; n < heads.length; n++, i = (i + 1) & mask) {
-      if (heads[i] >= 0) {
+    int mask = slots.length / SLOT - 1;
+    for (int n = 0, i = from[0] & mask; n <= mask; n++, i = (i + 1) & mask) {
+      if (slots[SLOT * i + 1] >= 0) {
         from[0] = i;
-        return state[heads[i]];
+        return state[slots[SLOT * i + 1]];
       }
     }
     return null;

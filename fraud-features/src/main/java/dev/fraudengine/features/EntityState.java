@@ -387,6 +387,37 @@ final class EntityState {
   }
 
   /**
+   * The first index whose time is after {@code t} (as {@link #upperBound} over [head, end)), for a label: the search
+   * is first narrowed by the rows at the windows' bounds, which the transaction being processed has loaded (see
+   * OnlineFeaturePipeline.process; any row index in [head, end) narrows correctly, however stale), then the next rows
+   * are looked at (a delayed label's event usually sits at the upper bound of a label-delayed window), and only beyond
+   * them a binary search over the rest. A plain binary search over every event cost a cold line a step.
+   */
+  private int labelledFirstAfter(long t, Windows windows) {
+    int lo = head;
+    int hi = end();
+    int[] w = win;
+    if (w != null) {
+      for (int k = 0, n = Math.min(2 * windows.slots(), w.length); k < n; k++) {
+        int b = w[k];
+        if (b >= lo && b < hi) {
+          if (time(b) <= t) {
+            lo = b + 1;
+          } else {
+            hi = b;
+          }
+        }
+      }
+    }
+    for (int n = 0; n < 2 && lo < hi; n++, lo++) {
+      if (time(lo) > t) {
+        return lo;
+      }
+    }
+    return upperBound(lo, hi, t);
+  }
+
+  /**
    * Returns the first row in [from, to) whose value at the row's start (a long as two ints when {@code wide}, else
    * an int; rows {@code width} ints apart) is after {@code key}, or {@code to}. Branch-free halving (the comparison
    * becomes a conditional move): the times are unpredictable, so a branchy search mispredicts about every other step.
@@ -519,7 +550,7 @@ final class EntityState {
     }
     int end = end();
     // The first event at t: the first after t - 1 (t > Long.MIN_VALUE, as no event is recorded at it).
-    int lo = t == Long.MIN_VALUE ? head : upperBound(head, end, t - 1);
+    int lo = t == Long.MIN_VALUE ? head : labelledFirstAfter(t - 1, windows);
     for (int i = lo; i < end && time(i) == t; i++) {
       if (txHash(i) == hash) {
         byte old = label(i);

@@ -96,6 +96,8 @@ final class LabelIndex {
   private int size;
   /** The fingerprints' key; written only by restore (see {@link #fingerprint}). */
   private volatile long seed;
+  /** How many times {@link #restore} has run: a fingerprint taken before one may be under another seed. */
+  private volatile int restores;
   /** The sub-tables; a cell holds the fingerprint's high half and MARK | its sequence number's low 31 bits. */
   private final long[][] tables = new long[1 << TABLE_BITS][];
   private final int[] counts = new int[1 << TABLE_BITS];
@@ -155,6 +157,14 @@ final class LabelIndex {
   /** The fingerprints' seed, as a snapshot keeps it. */
   long seed() {
     return seed;
+  }
+
+  /**
+   * How many times {@link #restore} has run: fingerprints taken while this count stays the same were taken under
+   * the same seed.
+   */
+  int restores() {
+    return restores;
   }
 
   /**
@@ -404,8 +414,16 @@ final class LabelIndex {
    *     sequence, page after page, where a table lookup is a random access
    * @return whether {@code id}'s fingerprint is indexed (if not, the arrays are left as they were)
    */
-  synchronized boolean get(String id, long hint, long[] row, EntityState[] states, int[] serials) {
-    long fp = fingerprint(id);
+  boolean get(String id, long hint, long[] row, EntityState[] states, int[] serials) {
+    return get(fingerprint(id), hint, row, states, serials);
+  }
+
+  /**
+   * {@link #get(String, long, long[], EntityState[], int[])} of the id whose {@link #fingerprint} is {@code fp}, taken
+   * under the current seed (see {@link #restores}): what a replay kept from the put, so that the id, cold by the
+   * time its label comes, is neither read nor hashed again.
+   */
+  synchronized boolean get(long fp, long hint, long[] row, EntityState[] states, int[] serials) {
     long seq = -1;
     if (hint >= first && hint - first < size && page(hint).rows[2 * ((int) hint & pageMask) + 1] == fp) {
       seq = hint;
@@ -458,6 +476,7 @@ final class LabelIndex {
   synchronized void restore(long restoredSeed, List<Entry> restored) {
     clear();
     seed = restoredSeed;
+    restores++;
     for (Entry e : restored) {
       putEntry(e);
     }

@@ -17,8 +17,9 @@ import java.util.PriorityQueue;
  * waiting for its time costs no object: a replay holds a whole delay's worth of labels (a week of payments), which
  * as objects would be copied by every young collection. The heap, for the rare label out of order, keeps objects.
  *
- * Each label may carry a hint for its target (OnlineFeaturePipeline: where its transaction sits in the label index),
- * handed back on delivery; it never changes which labels are delivered, or when.
+ * Each label may carry two hints for its target, handed back on delivery (OnlineFeaturePipeline: where its transaction
+ * sits in the label index, and its id's fingerprint there, so that the id's characters, cold by then, are not read
+ * and hashed again); they never change which labels are delivered, or when.
  */
 final class LabelSchedule {
   /** Where due labels go: a pipeline's or an engine's {@code feedback}. */
@@ -27,15 +28,15 @@ final class LabelSchedule {
     void feedback(String transactionId, Label label, Instant labelTime);
 
     /**
-     * The same call with the label time as epoch second and nanosecond and the hint the label was added with;
-     * override to take them without an object. The default ignores the hint.
+     * The same call with the label time as epoch second and nanosecond and the hints the label was added with;
+     * override to take them without an object. The default ignores the hints.
      */
-    default void feedback(String transactionId, Label label, long second, int nano, long hint) {
+    default void feedback(String transactionId, Label label, long second, int nano, long hint, long fingerprint) {
       feedback(transactionId, label, Instant.ofEpochSecond(second, nano));
     }
   }
 
-  private record Item(String id, Label label, long second, int nano, long hint, long seq) {}
+  private record Item(String id, Label label, long second, int nano, long hint, long fingerprint, long seq) {}
 
   private static final int INITIAL = 16;
   // the FIFO: a ring of capacity ids.length (a power of two), live entries [head, head + size)
@@ -44,6 +45,7 @@ final class LabelSchedule {
   private long[] seconds = new long[INITIAL];
   private int[] nanos = new int[INITIAL];
   private long[] hints = new long[INITIAL];
+  private long[] fingerprints = new long[INITIAL];
   /** The sequence number of each FIFO entry, for ties with the heap's entries. */
   private long[] seqs = new long[INITIAL];
   private int head;
@@ -53,19 +55,19 @@ final class LabelSchedule {
   private long seq;
 
   void add(String id, Label label, Instant at) {
-    add(id, label, at.getEpochSecond(), at.getNano(), -1);
+    add(id, label, at.getEpochSecond(), at.getNano(), -1, 0);
   }
 
   /**
-   * Adds a label due at epoch second {@code second} plus {@code nano} nanoseconds (in [0, 10^9)), with a hint for
-   * the target.
+   * Adds a label due at epoch second {@code second} plus {@code nano} nanoseconds (in [0, 10^9)), with two hints for
+   * the target (-1 and 0 when there are none).
    */
-  void add(String id, Label label, long second, int nano, long hint) {
+  void add(String id, Label label, long second, int nano, long hint, long fingerprint) {
     long n = seq++;
     if (size > 0) {
       int last = (head + size - 1) & (ids.length - 1);
       if (compare(second, nano, seconds[last], nanos[last]) < 0) {
-        outOfOrder.add(new Item(id, label, second, nano, hint, n));
+        outOfOrder.add(new Item(id, label, second, nano, hint, fingerprint, n));
         return;
       }
     }
@@ -78,6 +80,7 @@ final class LabelSchedule {
     seconds[at] = second;
     nanos[at] = nano;
     hints[at] = hint;
+    fingerprints[at] = fingerprint;
     seqs[at] = n;
     size++;
   }
@@ -94,6 +97,7 @@ final class LabelSchedule {
     long[] s2 = new long[capacity];
     int[] n2 = new int[capacity];
     long[] h2 = new long[capacity];
+    long[] f2 = new long[capacity];
     long[] q2 = new long[capacity];
     for (int k = 0; k < size; k++) {
       int from = (head + k) & (ids.length - 1);
@@ -102,6 +106,7 @@ final class LabelSchedule {
       s2[k] = seconds[from];
       n2[k] = nanos[from];
       h2[k] = hints[from];
+      f2[k] = fingerprints[from];
       q2[k] = seqs[from];
     }
     ids = i2;
@@ -109,6 +114,7 @@ final class LabelSchedule {
     seconds = s2;
     nanos = n2;
     hints = h2;
+    fingerprints = f2;
     seqs = q2;
     head = 0;
   }
@@ -127,11 +133,12 @@ final class LabelSchedule {
       long s = seconds[head];
       int n = nanos[head];
       long hint = hints[head];
+      long fingerprint = fingerprints[head];
       ids[head] = null;
       labels[head] = null;
       head = (head + 1) & mask;
       size--;
-      target.feedback(id, label, s, n, hint);
+      target.feedback(id, label, s, n, hint, fingerprint);
     }
     List<Item> due = null;
     while (!outOfOrder.isEmpty() && compare(outOfOrder.peek().second(), outOfOrder.peek().nano(), second, nano) <= 0) {
@@ -142,7 +149,7 @@ final class LabelSchedule {
     }
     if (due != null) {
       for (Item i : due) {
-        target.feedback(i.id(), i.label(), i.second(), i.nano(), i.hint());
+        target.feedback(i.id(), i.label(), i.second(), i.nano(), i.hint(), i.fingerprint());
       }
     }
   }

@@ -265,6 +265,7 @@ public final class OnlineFeaturePipeline implements FeaturePipeline {
       }
     }
     sc.indexed = indexed ? index.put(fp, t, txHash, recorded, watermark.get()) : -1;
+    sc.fingerprint = fp;
     return out;
   }
 
@@ -383,21 +384,31 @@ public final class OnlineFeaturePipeline implements FeaturePipeline {
 
   /**
    * A replay's way to {@link #feedback}, for one replaying thread: the same labels with the same effect on every
-   * feature and counter, for a fraction of the cost. Each label is found in the label index from the position its
-   * transaction was put at (a hint: consecutive labels read consecutive entries), and parked in {@link DeferredLabels}
-   * instead of being written at once into week-old state: the next transaction of that entity, or anything else
-   * reading state, writes it first. The label time arrives as epoch second and nanosecond (no {@code Instant}).
+   * feature and counter, for a fraction of the cost. Each label is found in the label index by the fingerprint its
+   * transaction was put under (kept with the scheduled label: the id's characters, cold a delay later, are not read
+   * again), from the position it was put at (a hint: consecutive labels read consecutive entries), and parked in
+   * {@link DeferredLabels} instead of being written at once into week-old state: the next transaction of that entity,
+   * or anything else reading state, writes it first. The label time arrives as epoch second and nanosecond (no
+   * {@code Instant}). A kept fingerprint is used only while the index has not been restored since this object was
+   * made (a restore may change the fingerprints' seed); otherwise the id is fingerprinted again.
    */
   final class ReplayLabels implements LabelSchedule.Target {
     private final Scratch sc;
+    private final int restores;
 
     private ReplayLabels(Scratch sc) {
       this.sc = sc;
+      this.restores = index.restores();
     }
 
     /** Where the replaying thread's last {@link #process} put its transaction in the label index, or -1. */
     long lastIndexed() {
       return sc.indexed;
+    }
+
+    /** The fingerprint the replaying thread's last {@link #process} put its transaction under, or 0. */
+    long lastFingerprint() {
+      return sc.indexed < 0 ? 0 : sc.fingerprint;
     }
 
     @Override
@@ -406,10 +417,11 @@ public final class OnlineFeaturePipeline implements FeaturePipeline {
     }
 
     @Override
-    public void feedback(String transactionId, Label label, long second, int nano, long hint) {
+    public void feedback(String transactionId, Label label, long second, int nano, long hint, long fingerprint) {
       Objects.requireNonNull(transactionId, "transactionId");
       Objects.requireNonNull(label, "label");
-      if (!index.get(transactionId, hint, sc.labelRow, sc.labelStates, sc.labelSerials)) {
+      long fp = fingerprint != 0 && index.restores() == restores ? fingerprint : index.fingerprint(transactionId);
+      if (!index.get(fp, hint, sc.labelRow, sc.labelStates, sc.labelSerials)) {
         labelsUnmatched.increment();
         return;
       }
@@ -571,6 +583,8 @@ public final class OnlineFeaturePipeline implements FeaturePipeline {
     final int[] labelSerials;
     /** Where the last {@link #process} put its transaction in the label index, or -1. */
     long indexed = -1;
+    /** The label index fingerprint of the last {@link #process}'s transaction id, or 0 if it was not indexed. */
+    long fingerprint;
 
     Scratch(int keys, int groups) {
       this.keys = new String[keys];

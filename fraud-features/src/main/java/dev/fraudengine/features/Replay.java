@@ -110,7 +110,8 @@ public final class Replay {
     Objects.requireNonNull(input, "input");
     Objects.requireNonNull(sink, "sink");
     // An in-memory OnlineFeaturePipeline takes the labels its own, cheaper way (the same labels at the same moments,
-    // the same effect; see OnlineFeaturePipeline.ReplayLabels), with a hint of where each transaction was indexed.
+    // the same effect; see OnlineFeaturePipeline.ReplayLabels), with hints of where each transaction was indexed and
+    // under which fingerprint.
     OnlineFeaturePipeline.ReplayLabels labels =
         pipeline instanceof OnlineFeaturePipeline o ? o.replayLabels() : null;
     LabelSchedule pending = new LabelSchedule();
@@ -127,10 +128,12 @@ public final class Replay {
       float[] features = pipeline.process(tx);
       if (row.label() != null) {
         long hint = labels == null ? -1 : labels.lastIndexed();
+        long fingerprint = labels == null ? 0 : labels.lastFingerprint();
         if (row.labelTime() != null) {
-          pending.add(tx.id(), row.label(), row.labelTime().getEpochSecond(), row.labelTime().getNano(), hint);
+          pending.add(tx.id(), row.label(), row.labelTime().getEpochSecond(), row.labelTime().getNano(), hint,
+              fingerprint);
         } else {
-          addDelayed(pending, tx.id(), row.label(), eventTime, delaySeconds, delayNanos, hint);
+          addDelayed(pending, tx.id(), row.label(), eventTime, delaySeconds, delayNanos, hint, fingerprint);
         }
       }
       sink.accept(tx, features, row.label());
@@ -149,7 +152,7 @@ public final class Replay {
    * and the same exception where that sum is out of the {@code Instant} range.
    */
   private void addDelayed(LabelSchedule pending, String id, Label label, Instant eventTime, long delaySeconds,
-      int delayNanos, long hint) {
+      int delayNanos, long hint, long fingerprint) {
     long second = eventTime.getEpochSecond() + delaySeconds;
     int nano = eventTime.getNano() + delayNanos;
     if (nano >= 1_000_000_000) {
@@ -159,10 +162,10 @@ public final class Replay {
     // both parts are non-negative: an overflow makes the sum negative, out of range as well
     if (second < eventTime.getEpochSecond() || second > Instant.MAX.getEpochSecond()) {
       Instant at = eventTime.plus(labelDelay);
-      pending.add(id, label, at.getEpochSecond(), at.getNano(), hint);
+      pending.add(id, label, at.getEpochSecond(), at.getNano(), hint, fingerprint);
       return;
     }
-    pending.add(id, label, second, nano, hint);
+    pending.add(id, label, second, nano, hint, fingerprint);
   }
 
   /**

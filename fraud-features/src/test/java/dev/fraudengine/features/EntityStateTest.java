@@ -62,6 +62,39 @@ class EntityStateTest {
   }
 
   @Test
+  void applyLabel_anyWindowBounds_labelsTheEventWithThatTimeAndHash() {
+    // the search for a label's event starts from the rows at the window bounds: stale, out-of-range or unordered
+    // bounds must find the same event as a search over every row (ties in time told apart by the id hash)
+    long seed = System.nanoTime();
+    System.out.println("EntityStateTest seed " + seed);
+    java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
+    Windows three = new Windows(new long[] {DAY, 7 * DAY, 30 * DAY}, new long[3], new byte[3], new int[0], new int[0]);
+    for (int round = 0; round < 200; round++) {
+      EntityState s = new EntityState(true, 0, false, 4);
+      int n = 1 + r.nextInt(60);
+      long[] times = new long[n];
+      long t = r.nextLong(1_000_000);
+      for (int i = 0; i < n; i++) {
+        t += r.nextInt(4) == 0 ? 0 : r.nextInt(1_000);
+        times[i] = t;
+        s.record(t, 1, 5_000 + i, new int[0], new int[0], 0, 0, Long.MAX_VALUE / 4, 10_000, NONE);
+      }
+      s.win = new int[6];
+      for (int k = 0; k < 6; k++) {
+        s.win[k] = s.head - 3 + r.nextInt(n + 6);
+      }
+      int target = r.nextInt(n);
+      assertThat(s.applyLabel(times[target], 5_000 + target, EntityState.FRAUD, 1L, three))
+          .as("seed %d, round %d", seed, round).isTrue();
+      for (int i = 0; i < n; i++) {
+        assertThat(s.label(s.head + i)).as("seed %d, round %d, event %d", seed, round, i)
+            .isEqualTo(i == target ? EntityState.FRAUD : EntityState.NO_LABEL);
+      }
+      assertThat(s.applyLabel(times[target] + 1, 5_000 + target, EntityState.FRAUD, 1L, three)).isFalse();
+    }
+  }
+
+  @Test
   void record_fallbacksToWideTimesAndAmounts_keepEveryOtherFieldOfEveryRow() {
     // a labelled, located state with two other-key fields: rows are rewritten when amounts, then times, widen
     EntityState s = new EntityState(true, 2, true, 4);

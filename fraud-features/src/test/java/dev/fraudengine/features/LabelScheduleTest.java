@@ -15,15 +15,15 @@ import org.junit.jupiter.api.Test;
 class LabelScheduleTest {
   /** The schedule as it was before its FIFO became a ring of columns: objects in an ArrayDeque and a heap. */
   private static final class Reference {
-    private record Item(String id, Label label, Instant at, long hint, long seq) {}
+    private record Item(String id, Label label, Instant at, long hint, long fingerprint, long seq) {}
 
     private final ArrayDeque<Item> inOrder = new ArrayDeque<>();
     private final PriorityQueue<Item> outOfOrder =
         new PriorityQueue<>(Comparator.comparing(Item::at).thenComparingLong(Item::seq));
     private long seq;
 
-    void add(String id, Label label, Instant at, long hint) {
-      Item item = new Item(id, label, at, hint, seq++);
+    void add(String id, Label label, Instant at, long hint, long fingerprint) {
+      Item item = new Item(id, label, at, hint, fingerprint, seq++);
       if (inOrder.isEmpty() || !at.isBefore(inOrder.peekLast().at())) {
         inOrder.addLast(item);
       } else {
@@ -35,13 +35,13 @@ class LabelScheduleTest {
       List<Item> due = new ArrayList<>();
       while (!inOrder.isEmpty() && !inOrder.peekFirst().at().isAfter(t)) {
         Item i = inOrder.pollFirst();
-        out.add(i.id() + " " + i.label() + " " + i.at() + " " + i.hint());
+        out.add(i.id() + " " + i.label() + " " + i.at() + " " + i.hint() + " " + i.fingerprint());
       }
       while (!outOfOrder.isEmpty() && !outOfOrder.peek().at().isAfter(t)) {
         due.add(outOfOrder.poll());
       }
       for (Item i : due) {
-        out.add(i.id() + " " + i.label() + " " + i.at() + " " + i.hint());
+        out.add(i.id() + " " + i.label() + " " + i.at() + " " + i.hint() + " " + i.fingerprint());
       }
     }
 
@@ -58,8 +58,9 @@ class LabelScheduleTest {
       }
 
       @Override
-      public void feedback(String transactionId, Label label, long second, int nano, long hint) {
-        out.add(transactionId + " " + label + " " + Instant.ofEpochSecond(second, nano) + " " + hint);
+      public void feedback(String transactionId, Label label, long second, int nano, long hint, long fingerprint) {
+        out.add(transactionId + " " + label + " " + Instant.ofEpochSecond(second, nano) + " " + hint + " "
+            + fingerprint);
       }
     };
   }
@@ -81,8 +82,9 @@ class LabelScheduleTest {
       Instant time = Instant.ofEpochSecond(at / 10, r.nextInt(4) == 0 ? 0 : r.nextInt(1_000_000_000));
       String id = "t" + step;
       Label label = r.nextBoolean() ? Label.FRAUD : Label.LEGITIMATE;
-      schedule.add(id, label, time.getEpochSecond(), time.getNano(), step);
-      ref.add(id, label, time, step);
+      long fingerprint = r.nextLong();
+      schedule.add(id, label, time.getEpochSecond(), time.getNano(), step, fingerprint);
+      ref.add(id, label, time, step, fingerprint);
       if (r.nextInt(4) == 0) {
         Instant t = Instant.ofEpochSecond((clock - r.nextInt(20)) / 10, r.nextInt(1_000_000_000));
         schedule.deliverUpTo(t, into(got));
@@ -98,7 +100,7 @@ class LabelScheduleTest {
   }
 
   @Test
-  void add_instant_isDeliveredWithoutHint() {
+  void add_instant_isDeliveredWithoutHints() {
     LabelSchedule schedule = new LabelSchedule();
     Instant t = Instant.parse("2024-03-04T12:00:00.5Z");
     schedule.add("a", Label.FRAUD, t);
@@ -106,6 +108,6 @@ class LabelScheduleTest {
     schedule.deliverUpTo(t.minusNanos(1), into(got));
     assertThat(got).isEmpty();
     schedule.deliverUpTo(t, into(got));
-    assertThat(got).containsExactly("a FRAUD " + t + " -1");
+    assertThat(got).containsExactly("a FRAUD " + t + " -1 0");
   }
 }

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
@@ -76,6 +77,41 @@ class ReplayTest {
         live.feedback(row.transaction().id(), row.label(), row.transaction().eventTime());
       }
     }
+  }
+
+  @Test
+  void run_restoreWithAnotherSeedMidRun_labelsScheduledBeforeStillReachTheirEvents() {
+    // one payment a day at one terminal, every other one fraud; labels known a week later
+    List<Replay.Labelled> rows = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      Label label = i % 2 == 0 ? Label.FRAUD : Label.LEGITIMATE;
+      rows.add(Replay.Labelled.of(tx("t" + i, days(i), "c" + i, "t1", 10), label));
+    }
+    TrainingMatrix unbroken = Replay.of(riskPipeline()).labelDelay(WEEK).toMatrix(rows.stream());
+    // another pipeline (another label index seed) in the very state the replay is in after row 10, through the
+    // public calls; the replay restores its snapshot then, with the labels of rows 4 to 10 still scheduled
+    OnlineFeaturePipeline other = riskPipeline();
+    for (int i = 0; i <= 10; i++) {
+      if (i >= 7) {
+        other.feedback("t" + (i - 7), rows.get(i - 7).label(), Txs.at(days(i)));
+      }
+      other.process(rows.get(i).transaction());
+    }
+    Path file = dir.resolve("other.snap");
+    other.snapshot(file);
+    OnlineFeaturePipeline p = riskPipeline();
+    List<float[]> got = new ArrayList<>();
+    Replay.of(p).labelDelay(WEEK).run(rows.stream(), (tx, f, label) -> {
+      got.add(f);
+      if (tx.id().equals("t10")) {
+        p.restore(file);
+      }
+    });
+    for (int i = 0; i < rows.size(); i++) {
+      assertThat(got.get(i)).as("row %d", i).containsExactly(unbroken.row(i));
+    }
+    assertThat(p.stats().labelsUnmatched()).isZero();
+    assertThat(p.stats().labelsApplied()).isEqualTo(20);
   }
 
   @Test
