@@ -166,9 +166,9 @@ final class NativeSession {
 
   /**
    * Runs one row and copies a float output of shape [1, size] (or [N, size] with a free batch dimension), written
-   * by ONNX Runtime into a buffer pinned to the calling thread, into the start of {@code into}; returns its size.
+   * by ONNX Runtime into a buffer pinned to the calling thread, into the start of {@code into}.
    */
-  int runPinned(float[] features, String output, float[] into) {
+  void runPinned(float[] features, String output, float[] into) {
     checkWidth(features);
     long stamp = lock.readLock();
     try {
@@ -177,9 +177,7 @@ final class NativeSession {
       try {
         // The result does not own a pinned output: closing it leaves the thread's buffer in place.
         session.run(s.inputs, Set.of(), pinned.outputs).close();
-        int size = pinned.buffer.capacity();
-        pinned.buffer.get(0, into, 0, size);
-        return size;
+        pinned.buffer.get(0, into, 0, pinned.buffer.capacity());
       } catch (OrtException e) {
         throw new FraudEngineException(ErrorCode.MODEL_SCORE_FAILED, "ONNX model " + file + " failed to score a row: "
             + e.getMessage(), e);
