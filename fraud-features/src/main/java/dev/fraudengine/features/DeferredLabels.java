@@ -101,6 +101,37 @@ final class DeferredLabels {
     return h ^ (h >>> 16);
   }
 
+  /**
+   * The first level of the racy warm-up of OnlineFeaturePipeline.process: reads, without the lock, the table slot a
+   * {@link #drain} of {@code serial} probes first, and returns what it read. Racy (a slot being moved reads as
+   * anything): it only warms the cache; every index is checked and nothing is written.
+   */
+  int touchSlot(int serial) {
+    int[] t = slots;
+    int i = SLOT * (spread(serial) & (t.length / SLOT - 1));
+    return t[i] + t[i + 1];
+  }
+
+  /**
+   * The second level, a cache level later: reads, without the lock, the first record of the chain in the slot a
+   * {@link #drain} of {@code serial} probes first (its fields and its state reference), if that slot is the
+   * serial's. Racy like {@link #touchSlot}: it only warms the cache; nothing is written.
+   */
+  int touchChain(int serial) {
+    int[] t = slots;
+    int i = SLOT * (spread(serial) & (t.length / SLOT - 1));
+    int r = t[i + 1];
+    if (t[i] != serial || r < 0) {
+      return 0;
+    }
+    long[] fields = rec;
+    EntityState[] states = state;
+    if (STRIDE * r + 3 >= fields.length || r >= states.length) {
+      return 0;
+    }
+    return (int) fields[STRIDE * r + 2] + (states[r] == null ? 0 : 1);
+  }
+
   /** Whether a label was ever parked here; if not, there is nothing to drain. */
   boolean used() {
     return used;

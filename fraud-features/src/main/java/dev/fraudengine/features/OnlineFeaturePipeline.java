@@ -234,7 +234,6 @@ public final class OnlineFeaturePipeline implements FeaturePipeline {
     for (int g = 0; g < groups.length; g++) {
       guess[g] = hints[g] == 0 ? null : groups[g].map.prefetchState(hints[g]);
     }
-    touched += indexed ? index.touchOldest() : 0;
     // one level a loop, each loop short: the loads of the next entity issue before the first one's miss returns
     // (a long loop per entity, over every int of its windows, filled the reorder buffer behind the first miss)
     for (int g = 0; g < groups.length; g++) {
@@ -243,9 +242,19 @@ public final class OnlineFeaturePipeline implements FeaturePipeline {
     for (int g = 0; g < groups.length; g++) {
       touched += guess[g] == null ? 0 : guess[g].touchHeaders();
     }
+    // labels a replay parked (DeferredLabels): the slot of each labelled state's chain, then its first record
+    boolean parked = deferred != null && deferred.used();
+    for (int j = 0; parked && j < labelGroups.length; j++) {
+      EntityState s = guess[labelGroups[j]];
+      touched += s == null ? 0 : deferred.touchSlot(s.serial);
+    }
     for (int g = 0; g < groups.length; g++) {
       EntityState s = guess[g];
       touched += s == null ? 0 : s.touchWindows() + s.touch(2 * groups[g].windows().slots());
+    }
+    for (int j = 0; parked && j < labelGroups.length; j++) {
+      EntityState s = guess[labelGroups[j]];
+      touched += s == null ? 0 : deferred.touchChain(s.serial);
     }
     for (int g = 0; g < groups.length; g++) {
       touched += guess[g] == null ? 0 : groups[g].touchSets(guess[g], hashes);
