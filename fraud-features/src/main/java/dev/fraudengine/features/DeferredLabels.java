@@ -18,15 +18,19 @@ import java.util.concurrent.atomic.LongAdder;
  * nothing else touches that state in between: each state goes through exactly the same sequence of updates as if
  * every label had been written on delivery, so every feature value and counter is the same.
  *
- * Layout: records (group, state, event time, id hash, label, label time) with a free list, chained per state in
- * delivery order; an open-addressing table (linear probing, backward-shift deletion, Knuth TAOCP 6.4 Algorithm R) from
- * a state's random serial to its chain (states with equal serials share a chain; draining picks its own state's
- * records by identity). A record's primitive fields sit side by side (four longs), as do a slot's serial, head and
- * tail: parking and draining a label touch a cache line or two of each, where a column per field cost a miss each
- * (the table and records are hundreds of kilobytes in a replay, out of the first caches, and read at random). A label
- * of several states (card and terminal both keeping labels) gets a ticket that counts it once, applied if any of its
- * states held the event, when its last record is written. At most MAX_RECORDS records wait; a full table is drained
- * whole (so the table's size is bounded and an idle entity's labels are written at the latest then).
+ * Layout: one open-addressing table of records (linear probing from the home slot of the record's state's random
+ * serial; backward-shift deletion, Knuth TAOCP 6.4 Algorithm R), a record's fields in four longs side by side (serial
+ * and ticket; event time; label time; id hash, group and label) and its state in a parallel array. A state's
+ * records all sit in the probe run from its serial's home slot, in delivery order: a record goes to the first empty
+ * slot from its home, which lies after every record of that home, and a backward shift keeps the order of the
+ * records it moves (states with equal serials share a home; draining picks its own state's records by identity).
+ * Parking a label reads and writes one or two cache lines of the table and one of the states; draining reads the
+ * same (which the transaction's first pass warms: see touch) and nothing when no label waits. A chain of records per
+ * state, linked from a table of chains, cost a line more at each end: the tail record's link when parking, the
+ * record behind the chain's slot when draining. A label of several states (card and terminal both keeping labels)
+ * gets a ticket that counts it once, applied if any of its states held the event, when its last record is written.
+ * At most MAX_RECORDS records wait; a full table is drained whole (so the table's size is bounded and an idle
+ * entity's labels are written at the latest then).
  *
  * Thread-safety: one lock, this. Draining one state runs under that state's lock, then this one (the order used
  * everywhere: a state's lock, then this), so no transaction can read a state between the removal of its labels from
@@ -35,19 +39,20 @@ import java.util.concurrent.atomic.LongAdder;
  */
 final class DeferredLabels {
   static final int MAX_RECORDS = 1 << 16;
-  private static final int INITIAL = 64;
+  private static final int INITIAL = 128;
+  /** Longs per slot: serial << 32 | ticket; event time; label time; id hash << 32 | USED | group << 8 | label. */
+  private static final int STRIDE = 4;
+  /** Set in the last long of every occupied slot: a record's last long is never 0, an empty slot's always. */
+  private static final long USED = 1L << 16;
 
   private final Windows[] windows;
   private final LongAdder applied;
   private final LongAdder unmatched;
 
-  // records: per record, STRIDE longs in `rec` (event time; label time; next record << 32 | id hash; ticket << 32 |
-  // group << 8 | label), so that a record's fields share one cache line; and its state in `state`
-  private static final int STRIDE = 4;
-  private long[] rec = new long[STRIDE * INITIAL];
+  /** The table: per slot, STRIDE longs; its capacity (a power of two) is {@code state.length}. */
+  private long[] slots = new long[STRIDE * INITIAL];
+  /** Per slot, the state of its record, or null. */
   private EntityState[] state = new EntityState[INITIAL];
-  private int free = -1;
-  private int allocated;
   private int live;
 
   // tickets: per label of several states, its records still waiting and whether one of them was applied
@@ -56,11 +61,6 @@ final class DeferredLabels {
   private int freeTicket = -1;
   private int tickets;
 
-  // table from serial to chain: per slot, SLOT ints side by side in `slots` (serial, head record, tail record), a
-  // probe reading one cache line; head == -1 marks an empty slot
-  private static final int SLOT = 4;
-  private int[] slots = emptySlots(2 * INITIAL);
-  private int chains;
   /**
    * Whether a label was ever parked: until then a transaction skips this table and its lock (the live path, where
    * nothing parks labels). Volatile, written once under the lock before the first label is parked: a transaction
@@ -74,26 +74,12 @@ final class DeferredLabels {
    * @param unmatched counts labels whose events are no longer there
    */
   DeferredLabels(Windows[] windows, LongAdder applied, LongAdder unmatched) {
+    if (windows.length > 0xFF) {
+      throw new IllegalArgumentException("at most 255 label-keeping groups, but got " + windows.length);
+    }
     this.windows = windows.clone();
     this.applied = applied;
     this.unmatched = unmatched;
-  }
-
-  private static int[] emptySlots(int n) {
-    int[] a = new int[SLOT * n];
-    for (int i = 0; i < n; i++) {
-      a[SLOT * i + 1] = -1;
-    }
-    return a;
-  }
-
-  /** The next record of {@code r}'s chain, or of the free list; -1 ends both. */
-  private int next(int r) {
-    return (int) (rec[STRIDE * r + 2] >> 32);
-  }
-
-  private void setNext(int r, int n) {
-    rec[STRIDE * r + 2] = (long) n << 32 | (rec[STRIDE * r + 2] & 0xFFFF_FFFFL);
   }
 
   private static int spread(int serial) {
@@ -101,35 +87,23 @@ final class DeferredLabels {
     return h ^ (h >>> 16);
   }
 
-  /**
-   * The first level of the racy warm-up of OnlineFeaturePipeline.process: reads, without the lock, the table slot a
-   * {@link #drain} of {@code serial} probes first, and returns what it read. Racy (a slot being moved reads as
-   * anything): it only warms the cache; every index is checked and nothing is written.
-   */
-  int touchSlot(int serial) {
-    int[] t = slots;
-    int i = SLOT * (spread(serial) & (t.length / SLOT - 1));
-    return t[i] + t[i + 1];
+  private static int serialOf(long first) {
+    return (int) (first >>> 32);
   }
 
   /**
-   * The second level, a cache level later: reads, without the lock, the first record of the chain in the slot a
-   * {@link #drain} of {@code serial} probes first (its fields and its state reference), if that slot is the
-   * serial's. Racy like {@link #touchSlot}: it only warms the cache; nothing is written.
+   * The racy warm-up of OnlineFeaturePipeline.process: reads, without the lock, the home slot a {@link #drain} of
+   * {@code serial} reads first and its state reference, and returns what it read. Racy (the table may be replaced or
+   * a slot moved meanwhile): it only warms the caches; every index is checked and nothing is written.
    */
-  int touchChain(int serial) {
-    int[] t = slots;
-    int i = SLOT * (spread(serial) & (t.length / SLOT - 1));
-    int r = t[i + 1];
-    if (t[i] != serial || r < 0) {
-      return 0;
-    }
-    long[] fields = rec;
+  int touch(int serial) {
     EntityState[] states = state;
-    if (STRIDE * r + 3 >= fields.length || r >= states.length) {
+    long[] t = slots;
+    int i = spread(serial) & (states.length - 1);
+    if (STRIDE * i >= t.length) {
       return 0;
     }
-    return (int) fields[STRIDE * r + 2] + (states[r] == null ? 0 : 1);
+    return (int) t[STRIDE * i] + (states[i] == null ? 0 : 1);
   }
 
   /** Whether a label was ever parked here; if not, there is nothing to drain. */
@@ -164,43 +138,56 @@ final class DeferredLabels {
     if (!used) {
       used = true;
     }
+    while (2 * (live + count) > state.length) {
+      rehash(2 * state.length);
+    }
     int tk = count > 1 ? newTicket(count) : -1;
+    int mask = state.length - 1;
     for (int j = 0; j < n; j++) {
       if (states[j] != null) {
-        int r = newRecord();
-        state[r] = states[j];
-        int o = STRIDE * r;
-        rec[o] = eventTime;
-        rec[o + 1] = labelTime;
-        rec[o + 2] = -1L << 32 | (hash & 0xFFFF_FFFFL);
-        rec[o + 3] = (long) tk << 32 | j << 8 | (label & 0xFF);
-        append(serialsOf[j], r);
+        int serial = serialsOf[j];
+        int i = spread(serial) & mask;
+        while (slots[STRIDE * i + 3] != 0) {
+          i = (i + 1) & mask;
+        }
+        int o = STRIDE * i;
+        slots[o] = (long) serial << 32 | (tk & 0xFFFF_FFFFL);
+        slots[o + 1] = eventTime;
+        slots[o + 2] = labelTime;
+        slots[o + 3] = (long) hash << 32 | USED | j << 8 | (label & 0xFF);
+        state[i] = states[j];
+        live++;
       }
     }
     return true;
   }
 
-  private int newRecord() {
-    if (free >= 0) {
-      int r = free;
-      free = next(r);
-      live++;
-      return r;
+  /**
+   * Moves every record to a table of {@code n} slots, keeping the delivery order of each state's records: the old
+   * table is read run by run, from an empty slot on, so records of one home are re-added in their order.
+   */
+  private void rehash(int n) {
+    long[] old = slots;
+    EntityState[] oldStates = state;
+    int oldMask = oldStates.length - 1;
+    slots = new long[STRIDE * n];
+    state = new EntityState[n];
+    int mask = n - 1;
+    int start = 0;
+    while (old[STRIDE * start + 3] != 0) {
+      start++;
     }
-    if (allocated == state.length) {
-      int n = 2 * state.length;
-      state = Arrays.copyOf(state, n);
-      rec = Arrays.copyOf(rec, STRIDE * n);
+    for (int k = 1; k <= oldMask; k++) {
+      int from = (start + k) & oldMask;
+      if (old[STRIDE * from + 3] != 0) {
+        int i = spread(serialOf(old[STRIDE * from])) & mask;
+        while (slots[STRIDE * i + 3] != 0) {
+          i = (i + 1) & mask;
+        }
+        System.arraycopy(old, STRIDE * from, slots, STRIDE * i, STRIDE);
+        state[i] = oldStates[from];
+      }
     }
-    live++;
-    return allocated++;
-  }
-
-  private void freeRecord(int r) {
-    state[r] = null;
-    setNext(r, free);
-    free = r;
-    live--;
   }
 
   private int newTicket(int count) {
@@ -221,42 +208,6 @@ final class DeferredLabels {
     return t;
   }
 
-  /** Appends record {@code r} to the chain of {@code serial}, making the chain if needed. */
-  private void append(int serial, int r) {
-    if (2 * (chains + 1) > slots.length / SLOT) {
-      rehash(2 * slots.length / SLOT);
-    }
-    int mask = slots.length / SLOT - 1;
-    int i = spread(serial) & mask;
-    while (slots[SLOT * i + 1] >= 0) {
-      if (slots[SLOT * i] == serial) {
-        setNext(slots[SLOT * i + 2], r);
-        slots[SLOT * i + 2] = r;
-        return;
-      }
-      i = (i + 1) & mask;
-    }
-    slots[SLOT * i] = serial;
-    slots[SLOT * i + 1] = r;
-    slots[SLOT * i + 2] = r;
-    chains++;
-  }
-
-  private void rehash(int n) {
-    int[] old = slots;
-    slots = emptySlots(n);
-    int mask = n - 1;
-    for (int k = 0; k < old.length; k += SLOT) {
-      if (old[k + 1] >= 0) {
-        int i = spread(old[k]) & mask;
-        while (slots[SLOT * i + 1] >= 0) {
-          i = (i + 1) & mask;
-        }
-        System.arraycopy(old, k, slots, SLOT * i, SLOT);
-      }
-    }
-  }
-
   /**
    * Writes, in delivery order, the labels waiting for state {@code s} (of serial {@code serial}) and counts them.
    * The caller holds {@code s}'s lock.
@@ -265,46 +216,25 @@ final class DeferredLabels {
     if (live == 0) {
       return;
     }
-    int mask = slots.length / SLOT - 1;
-    int i = spread(serial) & mask;
-    while (slots[SLOT * i + 1] >= 0 && slots[SLOT * i] != serial) {
-      i = (i + 1) & mask;
-    }
-    int at = SLOT * i;
-    if (slots[at + 1] < 0) {
-      return;
-    }
-    int prev = -1;
-    int r = slots[at + 1];
-    while (r >= 0) {
-      int after = next(r);
-      if (state[r] == s) {
-        apply(r);
-        if (prev < 0) {
-          slots[at + 1] = after;
-        } else {
-          setNext(prev, after);
-        }
-        if (after < 0) {
-          slots[at + 2] = prev;
-        }
-        freeRecord(r);
+    int mask = state.length - 1;
+    // the records of s lie in the run from its home slot to the next empty slot, in delivery order
+    for (int i = spread(serial) & mask; slots[STRIDE * i + 3] != 0; ) {
+      if (state[i] == s) {
+        apply(i);
+        remove(i);
+        // a later record of the run may have moved into slot i: look at it again
       } else {
-        prev = r;
+        i = (i + 1) & mask;
       }
-      r = after;
-    }
-    if (slots[at + 1] < 0) {
-      removeSlot(i);
     }
   }
 
-  private void apply(int r) {
-    int o = STRIDE * r;
-    long packed = rec[o + 3];
-    boolean found = state[r].applyLabel(rec[o], (int) rec[o + 2], (byte) packed, rec[o + 1],
-        windows[(int) packed >>> 8]);
-    int t = (int) (packed >> 32);
+  private void apply(int i) {
+    int o = STRIDE * i;
+    long packed = slots[o + 3];
+    boolean found = state[i].applyLabel(slots[o + 1], (int) (packed >> 32), (byte) packed, slots[o + 2],
+        windows[(int) (packed >>> 8) & 0xFF]);
+    int t = (int) slots[o];
     if (t < 0) {
       (found ? applied : unmatched).increment();
       return;
@@ -318,18 +248,20 @@ final class DeferredLabels {
   }
 
   /** Empties slot {@code i}, moving later members of its probe run back where their home allows. */
-  private void removeSlot(int i) {
-    int mask = slots.length / SLOT - 1;
+  private void remove(int i) {
+    int mask = state.length - 1;
     int hole = i;
-    for (int j = (hole + 1) & mask; slots[SLOT * j + 1] >= 0; j = (j + 1) & mask) {
-      int home = spread(slots[SLOT * j]) & mask;
+    for (int j = (hole + 1) & mask; slots[STRIDE * j + 3] != 0; j = (j + 1) & mask) {
+      int home = spread(serialOf(slots[STRIDE * j])) & mask;
       if (((j - home) & mask) >= ((j - hole) & mask)) {
-        System.arraycopy(slots, SLOT * j, slots, SLOT * hole, SLOT);
+        System.arraycopy(slots, STRIDE * j, slots, STRIDE * hole, STRIDE);
+        state[hole] = state[j];
         hole = j;
       }
     }
-    slots[SLOT * hole + 1] = -1;
-    chains--;
+    slots[STRIDE * hole + 3] = 0;
+    state[hole] = null;
+    live--;
   }
 
   /**
@@ -340,11 +272,11 @@ final class DeferredLabels {
     if (live == 0) {
       return null;
     }
-    int mask = slots.length / SLOT - 1;
+    int mask = state.length - 1;
     for (int n = 0, i = from[0] & mask; n <= mask; n++, i = (i + 1) & mask) {
-      if (slots[SLOT * i + 1] >= 0) {
+      if (state[i] != null) {
         from[0] = i;
-        return state[slots[SLOT * i + 1]];
+        return state[i];
       }
     }
     return null;

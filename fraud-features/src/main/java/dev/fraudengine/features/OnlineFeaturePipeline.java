@@ -242,19 +242,14 @@ public final class OnlineFeaturePipeline implements FeaturePipeline {
     for (int g = 0; g < groups.length; g++) {
       touched += guess[g] == null ? 0 : guess[g].touchHeaders();
     }
-    // labels a replay parked (DeferredLabels): the slot of each labelled state's chain, then its first record
-    boolean parked = deferred != null && deferred.used();
-    for (int j = 0; parked && j < labelGroups.length; j++) {
+    // the labels a replay parked for each labelled state (DeferredLabels), where draining them looks first
+    for (int j = 0; deferred != null && deferred.used() && j < labelGroups.length; j++) {
       EntityState s = guess[labelGroups[j]];
-      touched += s == null ? 0 : deferred.touchSlot(s.serial);
+      touched += s == null ? 0 : deferred.touch(s.serial);
     }
     for (int g = 0; g < groups.length; g++) {
       EntityState s = guess[g];
       touched += s == null ? 0 : s.touchWindows() + s.touch(2 * groups[g].windows().slots());
-    }
-    for (int j = 0; parked && j < labelGroups.length; j++) {
-      EntityState s = guess[labelGroups[j]];
-      touched += s == null ? 0 : deferred.touchChain(s.serial);
     }
     for (int g = 0; g < groups.length; g++) {
       touched += guess[g] == null ? 0 : groups[g].touchSets(guess[g], hashes);

@@ -1,6 +1,7 @@
 package dev.fraudengine.features;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.fraudengine.core.Label;
 import dev.fraudengine.core.Transaction;
@@ -366,6 +367,16 @@ class DeferredLabelsTest {
       assertThat(parked[i].maxFraudLabelTime).isEqualTo(direct[i].maxFraudLabelTime);
     }
     assertThat(applied.sum()).isEqualTo(directApplied);
+  }
+
+  @Test
+  void constructor_moreLabelGroupsThanARecordNames_rejected() {
+    java.util.concurrent.atomic.LongAdder counter = new java.util.concurrent.atomic.LongAdder();
+    Windows[] many = new Windows[256];
+    java.util.Arrays.fill(many, NO_WINDOWS);
+    assertThatThrownBy(() -> new DeferredLabels(many, counter, counter))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("255");
+    assertThat(new DeferredLabels(java.util.Arrays.copyOf(many, 255), counter, counter).size()).isZero();
   }
 
   @Test
