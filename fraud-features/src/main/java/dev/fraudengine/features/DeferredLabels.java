@@ -25,7 +25,7 @@ import java.util.concurrent.atomic.LongAdder;
  * slot from its home, which lies after every record of that home, and a backward shift keeps the order of the
  * records it moves (states with equal serials share a home; draining picks its own state's records by identity).
  * Parking a label reads and writes one or two cache lines of the table and one of the states; draining reads the
- * same (which the transaction's first pass warms: see touch) and nothing when no label waits. A chain of records per
+ * same, and nothing more when no label waits. A chain of records per
  * state, linked from a table of chains, cost a line more at each end: the tail record's link when parking, the
  * record behind the chain's slot when draining. A label of several states (card and terminal both keeping labels)
  * gets a ticket that counts it once, applied if any of its states held the event, when its last record is written.
@@ -89,21 +89,6 @@ final class DeferredLabels {
 
   private static int serialOf(long first) {
     return (int) (first >>> 32);
-  }
-
-  /**
-   * The racy warm-up of OnlineFeaturePipeline.process: reads, without the lock, the home slot a {@link #drain} of
-   * {@code serial} reads first and its state reference, and returns what it read. Racy (the table may be replaced or
-   * a slot moved meanwhile): it only warms the caches; every index is checked and nothing is written.
-   */
-  int touch(int serial) {
-    EntityState[] states = state;
-    long[] t = slots;
-    int i = spread(serial) & (states.length - 1);
-    if (STRIDE * i >= t.length) {
-      return 0;
-    }
-    return (int) t[STRIDE * i] + (states[i] == null ? 0 : 1);
   }
 
   /** Whether a label was ever parked here; if not, there is nothing to drain. */

@@ -242,11 +242,6 @@ public final class OnlineFeaturePipeline implements FeaturePipeline {
     for (int g = 0; g < groups.length; g++) {
       touched += guess[g] == null ? 0 : guess[g].touchHeaders();
     }
-    // the labels a replay parked for each labelled state (DeferredLabels), where draining them looks first
-    for (int j = 0; deferred != null && deferred.used() && j < labelGroups.length; j++) {
-      EntityState s = guess[labelGroups[j]];
-      touched += s == null ? 0 : deferred.touch(s.serial);
-    }
     for (int g = 0; g < groups.length; g++) {
       EntityState s = guess[g];
       touched += s == null ? 0 : s.touchWindows() + s.touch(2 * groups[g].windows().slots());
