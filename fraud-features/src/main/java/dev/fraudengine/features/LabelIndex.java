@@ -44,7 +44,7 @@ import java.util.List;
  *   only if the number it gives is live and that entry's row holds the fingerprint probed for.
  * - Removal is lazy. Dropping the oldest entries only moves `first`: their cells stay, dead, as the number they give
  *   is no longer live (or, after 2^31 later numbers, one whose row holds another fingerprint: such a cell is never
- *   taken for an entry, only kept one sweep longer). A sub-table about to pass half full is swept in place instead:
+ *   taken for an entry, and deleted by a later sweep). A sub-table about to pass half full is swept in place instead:
  *   its dead cells are deleted in one pass over it (backward-shift deletion, Knuth, TAOCP vol. 3, 6.4, Algorithm R,
  *   started after an empty cell so that no probe run crosses the sweep's start), and only if more than 3/8 of it is
  *   still live does it double. Eager removal cost a random table access per indexed transaction (the oldest entry's
@@ -54,8 +54,7 @@ import java.util.List;
  * The largest single step is thus one sub-table sweep or doubling (1/64 of the table) or one page allocated or
  * half-copied, not a copy of everything.
  *
- * Thread-safe: one lock; each operation is O(1) amortized. touch reads without it, only to warm
- * caches.
+ * Thread-safe: one lock; each operation is O(1) amortized. touch reads without it, only to warm caches.
  */
 final class LabelIndex {
   /**
@@ -278,14 +277,10 @@ final class LabelIndex {
     return -1;
   }
 
-  /** Whether a cell may be a live entry's: the number it gives is live (a dead cell older than 2^31 numbers may pass). */
-  private boolean live(long cell) {
-    return seqOf(cell) - first < size;
-  }
-
   /**
-   * Whether a cell is occupied and not {@link #live}: what a sweep deletes. Without a short-circuit, so that a sweep
-   * takes one branch per cell, rarely mispredicted, where empty, live and dead cells come in random order.
+   * Whether a cell is occupied and the number it gives is not live: what a sweep deletes (a dead cell older than 2^31
+   * numbers may pass for live, and waits for a later sweep). Without a short-circuit, so that a sweep takes one
+   * branch per cell, rarely mispredicted, where empty, live and dead cells come in random order.
    */
   private boolean dead(long cell) {
     return cell != 0 & (((int) cell - (int) first) & 0x7FFF_FFFF) >= size;
