@@ -18,42 +18,43 @@ import java.util.concurrent.atomic.LongAdder;
  * nothing else touches that state in between: each state goes through exactly the same sequence of updates as if
  * every label had been written on delivery, so every feature value and counter is the same.
  *
- * Layout: one open-addressing table of records (linear probing from the home slot of the record's state's random
- * serial; backward-shift deletion, Knuth TAOCP 6.4 Algorithm R), a record's fields in four longs side by side (serial
- * and ticket; event time; label time; id hash, group and label) and its state in a parallel array. A state's
- * records all sit in the probe run from its serial's home slot, in delivery order: a record goes to the first empty
- * slot from its home, which lies after every record of that home, and a backward shift keeps the order of the
- * records it moves (states with equal serials share a home; draining picks its own state's records by identity).
- * Parking a label reads and writes one or two cache lines of the table and one of the states; draining reads the
- * same, and nothing more when no label waits. A chain of records per
- * state, linked from a table of chains, cost a line more at each end: the tail record's link when parking, the
- * record behind the chain's slot when draining. A label of several states (card and terminal both keeping labels)
- * gets a ticket that counts it once, applied if any of its states held the event, when its last record is written.
- * At most MAX_RECORDS records wait; a full table is drained whole (so the table's size is bounded and an idle
+ * Layout: records (group, state, event time, id hash, label, label time), a record's fields in four longs side by side
+ * and its state in a parallel array, with a free list; each state's records are chained from the state itself
+ * (EntityState.parked, the newest; each record links to the one parked before it). Parking a label reads and writes
+ * a free record (the one freed last, in cache) and the state's link; draining reads the link, on the state's own
+ * lines, which the transaction has loaded anyway, and the records behind it, then applies them oldest first. A state
+ * without labels waiting costs a drain one read of its own field, without this lock. A table from a state's serial
+ * to its records, before, cost two cache lines more at each end (a slot and the state column at a random place of a
+ * table of a megabyte, parking and draining alike). A label of several states (card and terminal both keeping
+ * labels) gets a ticket that counts it once, applied if any of its states held the event, when its last record is
+ * written. At most MAX_RECORDS records wait; a full table is drained whole (so its size is bounded and an idle
  * entity's labels are written at the latest then).
  *
- * Thread-safety: one lock, this. Draining one state runs under that state's lock, then this one (the order used
- * everywhere: a state's lock, then this), so no transaction can read a state between the removal of its labels from
- * here and their writing. A pipeline that never replays never parks a label: its transactions skip the table and
- * its lock (a volatile flag).
+ * Thread-safety: one lock, this, over the records and every state's link. Draining one state runs under that state's
+ * lock, then this one (the order used everywhere: a state's lock, then this), so no transaction can read a state
+ * between the removal of its labels from here and their writing. A drain first reads the state's link without this
+ * lock: what it misses is a label parked concurrently by another thread (which a replay's single thread never does),
+ * written by the state's next drain instead, as if it had been parked after this one. A pipeline that never replays
+ * never parks a label: its transactions skip even that read (a volatile flag).
  */
 final class DeferredLabels {
   static final int MAX_RECORDS = 1 << 16;
-  private static final int INITIAL = 128;
-  /** Longs per slot: serial << 32 | ticket; event time; label time; id hash << 32 | USED | group << 8 | label. */
+  private static final int INITIAL = 64;
+  /** Longs per record: event time; label time; next record << 32 | id hash; ticket << 32 | group << 8 | label. */
   private static final int STRIDE = 4;
-  /** Set in the last long of every occupied slot: a record's last long is never 0, an empty slot's always. */
-  private static final long USED = 1L << 16;
 
   private final Windows[] windows;
   private final LongAdder applied;
   private final LongAdder unmatched;
 
-  /** The table: per slot, STRIDE longs; its capacity (a power of two) is {@code state.length}. */
-  private long[] slots = new long[STRIDE * INITIAL];
-  /** Per slot, the state of its record, or null. */
+  private long[] rec = new long[STRIDE * INITIAL];
+  /** Per record, its state, or null for a free record. */
   private EntityState[] state = new EntityState[INITIAL];
+  private int free = -1;
+  private int allocated;
   private int live;
+  /** A drain's work array: the records of one state, newest first. */
+  private int[] chain = new int[16];
 
   // tickets: per label of several states, its records still waiting and whether one of them was applied
   private int[] remaining = new int[0];
@@ -82,13 +83,13 @@ final class DeferredLabels {
     this.unmatched = unmatched;
   }
 
-  private static int spread(int serial) {
-    int h = serial * 0x9E3779B9;
-    return h ^ (h >>> 16);
+  /** The record parked before {@code r} for the same state, or the next free one; -1 ends both. */
+  private int next(int r) {
+    return (int) (rec[STRIDE * r + 2] >> 32);
   }
 
-  private static int serialOf(long first) {
-    return (int) (first >>> 32);
+  private void setNext(int r, int n) {
+    rec[STRIDE * r + 2] = (long) n << 32 | (rec[STRIDE * r + 2] & 0xFFFF_FFFFL);
   }
 
   /** Whether a label was ever parked here; if not, there is nothing to drain. */
@@ -102,13 +103,12 @@ final class DeferredLabels {
   }
 
   /**
-   * Parks the label of one transaction for its states {@code states[0, n)} (null entries: no state in that group),
-   * whose serials are {@code serials[0, n)}. A label without any state is counted as unmatched at once.
+   * Parks the label of one transaction for its states {@code states[0, n)} (null entries: no state in that group).
+   * A label without any state is counted as unmatched at once.
    *
    * @return false, parking nothing, if the table has no room for it: drain everything, then add again
    */
-  synchronized boolean add(EntityState[] states, int[] serialsOf, int n, long eventTime, int hash, byte label,
-      long labelTime) {
+  synchronized boolean add(EntityState[] states, int n, long eventTime, int hash, byte label, long labelTime) {
     int count = 0;
     for (int j = 0; j < n; j++) {
       count += states[j] == null ? 0 : 1;
@@ -123,56 +123,44 @@ final class DeferredLabels {
     if (!used) {
       used = true;
     }
-    while (2 * (live + count) > state.length) {
-      rehash(2 * state.length);
-    }
     int tk = count > 1 ? newTicket(count) : -1;
-    int mask = state.length - 1;
     for (int j = 0; j < n; j++) {
-      if (states[j] != null) {
-        int serial = serialsOf[j];
-        int i = spread(serial) & mask;
-        while (slots[STRIDE * i + 3] != 0) {
-          i = (i + 1) & mask;
-        }
-        int o = STRIDE * i;
-        slots[o] = (long) serial << 32 | (tk & 0xFFFF_FFFFL);
-        slots[o + 1] = eventTime;
-        slots[o + 2] = labelTime;
-        slots[o + 3] = (long) hash << 32 | USED | j << 8 | (label & 0xFF);
-        state[i] = states[j];
-        live++;
+      EntityState s = states[j];
+      if (s != null) {
+        int r = newRecord();
+        state[r] = s;
+        int o = STRIDE * r;
+        rec[o] = eventTime;
+        rec[o + 1] = labelTime;
+        rec[o + 2] = (long) s.parked << 32 | (hash & 0xFFFF_FFFFL);
+        rec[o + 3] = (long) tk << 32 | j << 8 | (label & 0xFF);
+        s.parked = r;
       }
     }
     return true;
   }
 
-  /**
-   * Moves every record to a table of {@code n} slots, keeping the delivery order of each state's records: the old
-   * table is read run by run, from an empty slot on, so records of one home are re-added in their order.
-   */
-  private void rehash(int n) {
-    long[] old = slots;
-    EntityState[] oldStates = state;
-    int oldMask = oldStates.length - 1;
-    slots = new long[STRIDE * n];
-    state = new EntityState[n];
-    int mask = n - 1;
-    int start = 0;
-    while (old[STRIDE * start + 3] != 0) {
-      start++;
+  private int newRecord() {
+    if (free >= 0) {
+      int r = free;
+      free = next(r);
+      live++;
+      return r;
     }
-    for (int k = 1; k <= oldMask; k++) {
-      int from = (start + k) & oldMask;
-      if (old[STRIDE * from + 3] != 0) {
-        int i = spread(serialOf(old[STRIDE * from])) & mask;
-        while (slots[STRIDE * i + 3] != 0) {
-          i = (i + 1) & mask;
-        }
-        System.arraycopy(old, STRIDE * from, slots, STRIDE * i, STRIDE);
-        state[i] = oldStates[from];
-      }
+    if (allocated == state.length) {
+      int n = 2 * state.length;
+      state = Arrays.copyOf(state, n);
+      rec = Arrays.copyOf(rec, STRIDE * n);
     }
+    live++;
+    return allocated++;
+  }
+
+  private void freeRecord(int r) {
+    state[r] = null;
+    setNext(r, free);
+    free = r;
+    live--;
   }
 
   private int newTicket(int count) {
@@ -194,32 +182,36 @@ final class DeferredLabels {
   }
 
   /**
-   * Writes, in delivery order, the labels waiting for state {@code s} (of serial {@code serial}) and counts them.
-   * The caller holds {@code s}'s lock.
+   * Writes, in delivery order, the labels waiting for state {@code s} and counts them. The caller holds {@code s}'s
+   * lock. The state's link is read first without this lock (see the class comment): a state with nothing parked
+   * costs no lock.
    */
-  synchronized void drain(EntityState s, int serial) {
-    if (live == 0) {
+  void drain(EntityState s) {
+    if (s.parked < 0) {
       return;
     }
-    int mask = state.length - 1;
-    // the records of s lie in the run from its home slot to the next empty slot, in delivery order
-    for (int i = spread(serial) & mask; slots[STRIDE * i + 3] != 0; ) {
-      if (state[i] == s) {
-        apply(i);
-        remove(i);
-        // a later record of the run may have moved into slot i: look at it again
-      } else {
-        i = (i + 1) & mask;
+    synchronized (this) {
+      int n = 0;
+      for (int r = s.parked; r >= 0; r = next(r)) {
+        if (n == chain.length) {
+          chain = Arrays.copyOf(chain, 2 * n);
+        }
+        chain[n++] = r;
+      }
+      s.parked = -1;
+      for (int k = n - 1; k >= 0; k--) {
+        apply(chain[k]);
+        freeRecord(chain[k]);
       }
     }
   }
 
-  private void apply(int i) {
-    int o = STRIDE * i;
-    long packed = slots[o + 3];
-    boolean found = state[i].applyLabel(slots[o + 1], (int) (packed >> 32), (byte) packed, slots[o + 2],
-        windows[(int) (packed >>> 8) & 0xFF]);
-    int t = (int) slots[o];
+  private void apply(int r) {
+    int o = STRIDE * r;
+    long packed = rec[o + 3];
+    boolean found = state[r].applyLabel(rec[o], (int) rec[o + 2], (byte) packed, rec[o + 1],
+        windows[(int) packed >>> 8]);
+    int t = (int) (packed >> 32);
     if (t < 0) {
       (found ? applied : unmatched).increment();
       return;
@@ -232,36 +224,24 @@ final class DeferredLabels {
     }
   }
 
-  /** Empties slot {@code i}, moving later members of its probe run back where their home allows. */
-  private void remove(int i) {
-    int mask = state.length - 1;
-    int hole = i;
-    for (int j = (hole + 1) & mask; slots[STRIDE * j + 3] != 0; j = (j + 1) & mask) {
-      int home = spread(serialOf(slots[STRIDE * j])) & mask;
-      if (((j - home) & mask) >= ((j - hole) & mask)) {
-        System.arraycopy(slots, STRIDE * j, slots, STRIDE * hole, STRIDE);
-        state[hole] = state[j];
-        hole = j;
-      }
-    }
-    slots[STRIDE * hole + 3] = 0;
-    state[hole] = null;
-    live--;
-  }
-
   /**
-   * A state with labels waiting, found from slot {@code from[0]} on (wrapping; the slot is left in {@code from[0]}),
-   * or null if none waits.
+   * A state with labels waiting, found from record {@code from[0]} on (the record is left in {@code from[0]}), or
+   * null if none waits.
    */
   private synchronized EntityState anyWaiting(int[] from) {
     if (live == 0) {
       return null;
     }
-    int mask = state.length - 1;
-    for (int n = 0, i = from[0] & mask; n <= mask; n++, i = (i + 1) & mask) {
-      if (state[i] != null) {
-        from[0] = i;
-        return state[i];
+    for (int r = from[0]; r < allocated; r++) {
+      if (state[r] != null) {
+        from[0] = r;
+        return state[r];
+      }
+    }
+    for (int r = 0; r < Math.min(from[0], allocated); r++) {
+      if (state[r] != null) {
+        from[0] = r;
+        return state[r];
       }
     }
     return null;
@@ -275,7 +255,7 @@ final class DeferredLabels {
     int[] cursor = {0};
     for (EntityState s = anyWaiting(cursor); s != null; s = anyWaiting(cursor)) {
       synchronized (s) {
-        drain(s, s.serial);
+        drain(s);
       }
     }
   }

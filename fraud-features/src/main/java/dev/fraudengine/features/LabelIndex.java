@@ -78,14 +78,11 @@ final class LabelIndex {
     /** Per entry, the id's String hash (what the entities' events hold). */
     final int[] txHashes;
     final EntityState[] states;
-    /** Per entry and group, the serial of its state (see DeferredLabels), read without loading the state. */
-    final int[] serials;
 
     Page(int entries, int groups) {
       rows = new long[2 * entries];
       txHashes = new int[entries];
       states = new EntityState[entries * groups];
-      serials = new int[entries * groups];
     }
   }
 
@@ -177,7 +174,7 @@ final class LabelIndex {
    * Remembers a transaction by its id's {@link #fingerprint}: its recorded states are read from the pipeline's
    * per-transaction array. Allocates nothing but, now and then, a page or a larger sub-table.
    *
-   * @return the entry's sequence number, a hint for {@link #get(String, long, long[], EntityState[], int[])}
+   * @return the entry's sequence number, a hint for {@link #get(String, long, long[], EntityState[])}
    */
   synchronized long put(long fp, long time, int txHash, EntityState[] recorded, long watermark) {
     long seq = seqFor(fp);
@@ -186,9 +183,7 @@ final class LabelIndex {
     p.rows[2 * o] = time;
     p.txHashes[o] = txHash;
     for (int j = 0; j < groups; j++) {
-      EntityState s = recorded[groupIndex[j]];
-      p.states[o * groups + j] = s;
-      p.serials[o * groups + j] = s == null ? 0 : s.serial;
+      p.states[o * groups + j] = recorded[groupIndex[j]];
     }
     long cutoff = watermark - retention;
     while (size > 0) {
@@ -211,9 +206,7 @@ final class LabelIndex {
     p.rows[2 * o] = e.time();
     p.txHashes[o] = e.txHash();
     for (int j = 0; j < groups; j++) {
-      EntityState s = e.states() != null && j < e.states().length ? e.states()[j] : null;
-      p.states[o * groups + j] = s;
-      p.serials[o * groups + j] = s == null ? 0 : s.serial;
+      p.states[o * groups + j] = e.states() != null && j < e.states().length ? e.states()[j] : null;
     }
   }
 
@@ -398,7 +391,6 @@ final class LabelIndex {
     System.arraycopy(src.rows, 2 * from, dst.rows, 2 * from, 2 * (to - from));
     System.arraycopy(src.txHashes, from, dst.txHashes, from, to - from);
     System.arraycopy(src.states, from * groups, dst.states, from * groups, (to - from) * groups);
-    System.arraycopy(src.serials, from * groups, dst.serials, from * groups, (to - from) * groups);
     Arrays.fill(src.states, from * groups, to * groups, null);
   }
 
@@ -406,13 +398,12 @@ final class LabelIndex {
   Entry get(String id) {
     long[] row = new long[2];
     EntityState[] s = new EntityState[groups];
-    return get(id, -1, row, s, new int[groups]) ? new Entry(fingerprint(id), row[0], (int) row[1], s) : null;
+    return get(id, -1, row, s) ? new Entry(fingerprint(id), row[0], (int) row[1], s) : null;
   }
 
   /**
    * Reads the entry of {@code id} into arrays of the caller's, allocating nothing: its time into {@code row[0]}, its
-   * id hash into {@code row[1]}, its states into {@code states[0, groups)} and their serials into
-   * {@code serials[0, groups)}.
+   * id hash into {@code row[1]} and its states into {@code states[0, groups)}.
    *
    * @param hint the sequence number {@link #put} returned for {@code id}, or -1: where the entry is looked at first.
    *     Only a hint: the entry found is always {@code id}'s own (a stale or wrong hint costs a table lookup). A
@@ -420,16 +411,16 @@ final class LabelIndex {
    *     sequence, page after page, where a table lookup is a random access
    * @return whether {@code id}'s fingerprint is indexed (if not, the arrays are left as they were)
    */
-  boolean get(String id, long hint, long[] row, EntityState[] states, int[] serials) {
-    return get(fingerprint(id), hint, row, states, serials);
+  boolean get(String id, long hint, long[] row, EntityState[] states) {
+    return get(fingerprint(id), hint, row, states);
   }
 
   /**
-   * {@link #get(String, long, long[], EntityState[], int[])} of the id whose {@link #fingerprint} is {@code fp}, taken
+   * {@link #get(String, long, long[], EntityState[])} of the id whose {@link #fingerprint} is {@code fp}, taken
    * under the current seed (see {@link #restores}): what a replay kept from the put, so that the id, cold by the
    * time its label comes, is neither read nor hashed again.
    */
-  synchronized boolean get(long fp, long hint, long[] row, EntityState[] states, int[] serials) {
+  synchronized boolean get(long fp, long hint, long[] row, EntityState[] states) {
     long seq = -1;
     if (hint >= first && hint - first < size && page(hint).rows[2 * ((int) hint & pageMask) + 1] == fp) {
       seq = hint;
@@ -445,7 +436,6 @@ final class LabelIndex {
     row[0] = p.rows[2 * o];
     row[1] = p.txHashes[o];
     System.arraycopy(p.states, o * groups, states, 0, groups);
-    System.arraycopy(p.serials, o * groups, serials, 0, groups);
     return true;
   }
 
@@ -491,7 +481,7 @@ final class LabelIndex {
   /** Approximate heap bytes held. */
   synchronized long bytes() {
     long b = 16 + 4L * pages.length;
-    long perPage = 16 + 4 * 16 + ((16L + 4 + 8L * groups) << pageBits);
+    long perPage = 16 + 3 * 16 + ((16L + 4 + 4L * groups) << pageBits);
     for (Page p : pages) {
       b += p == null ? 0 : perPage;
     }
