@@ -18,37 +18,43 @@ import java.util.concurrent.atomic.LongAdder;
  * nothing else touches that state in between: each state goes through exactly the same sequence of updates as if
  * every label had been written on delivery, so every feature value and counter is the same.
  *
- * Layout: records (group, state, event time, id hash, label, label time) with a free list, chained per state in
- * delivery order; an open-addressing table (linear probing, backward-shift deletion, Knuth TAOCP 6.4 Algorithm R) from
- * a state's random serial to its chain (states with equal serials share a chain; draining picks its own state's
- * records by identity). A record's primitive fields sit side by side (four longs), as do a slot's serial, head and
- * tail: parking and draining a label touch a cache line or two of each, where a column per field cost a miss each
- * (the table and records are hundreds of kilobytes in a replay, out of the first caches, and read at random). A label
- * of several states (card and terminal both keeping labels) gets a ticket that counts it once, applied if any of its
- * states held the event, when its last record is written. At most MAX_RECORDS records wait; a full table is drained
- * whole (so the table's size is bounded and an idle entity's labels are written at the latest then).
+ * Layout: records (group, state, event time, id hash, label, label time), a record's fields in four longs side by side
+ * and its state in a parallel array, with a free list; each state's records are chained from the state itself
+ * (EntityState.parked, the newest; each record links to the one parked before it). Parking a label reads and writes
+ * a free record (the one freed last, in cache) and the state's link; draining reads the link, on the state's own
+ * lines, which the transaction has loaded anyway, and the records behind it, then applies them oldest first. A state
+ * without labels waiting costs a drain one read of its own field, without this lock. A table from a state's serial
+ * to its records, before, cost two cache lines more at each end (a slot and the state column at a random place of a
+ * table of a megabyte, parking and draining alike). A label of several states (card and terminal both keeping
+ * labels) gets a ticket that counts it once, applied if any of its states held the event, when its last record is
+ * written. At most MAX_RECORDS records wait; a full table is drained whole (so its size is bounded and an idle
+ * entity's labels are written at the latest then).
  *
- * Thread-safety: one lock, this. Draining one state runs under that state's lock, then this one (the order used
- * everywhere: a state's lock, then this), so no transaction can read a state between the removal of its labels from
- * here and their writing. A pipeline that never replays never parks a label: its transactions skip the table and
- * its lock (a volatile flag).
+ * Thread-safety: one lock, this, over the records and every state's link. Draining one state runs under that state's
+ * lock, then this one (the order used everywhere: a state's lock, then this), so no transaction can read a state
+ * between the removal of its labels from here and their writing. A drain first reads the state's link without this
+ * lock: what it misses is a label parked concurrently by another thread (which a replay's single thread never does),
+ * written by the state's next drain instead, as if it had been parked after this one. A pipeline that never replays
+ * never parks a label: its transactions skip even that read (a volatile flag).
  */
 final class DeferredLabels {
   static final int MAX_RECORDS = 1 << 16;
   private static final int INITIAL = 64;
+  /** Longs per record: event time; label time; next record << 32 | id hash; ticket << 32 | group << 8 | label. */
+  private static final int STRIDE = 4;
 
   private final Windows[] windows;
   private final LongAdder applied;
   private final LongAdder unmatched;
 
-  // records: per record, STRIDE longs in `rec` (event time; label time; next record << 32 | id hash; ticket << 32 |
-  // group << 8 | label), so that a record's fields share one cache line; and its state in `state`
-  private static final int STRIDE = 4;
   private long[] rec = new long[STRIDE * INITIAL];
+  /** Per record, its state, or null for a free record. */
   private EntityState[] state = new EntityState[INITIAL];
   private int free = -1;
   private int allocated;
   private int live;
+  /** A drain's work array: the records of one state, newest first. */
+  private int[] chain = new int[16];
 
   // tickets: per label of several states, its records still waiting and whether one of them was applied
   private int[] remaining = new int[0];
@@ -56,11 +62,6 @@ final class DeferredLabels {
   private int freeTicket = -1;
   private int tickets;
 
-  // table from serial to chain: per slot, SLOT ints side by side in `slots` (serial, head record, tail record), a
-  // probe reading one cache line; head == -1 marks an empty slot
-  private static final int SLOT = 4;
-  private int[] slots = emptySlots(2 * INITIAL);
-  private int chains;
   /**
    * Whether a label was ever parked: until then a transaction skips this table and its lock (the live path, where
    * nothing parks labels). Volatile, written once under the lock before the first label is parked: a transaction
@@ -74,31 +75,21 @@ final class DeferredLabels {
    * @param unmatched counts labels whose events are no longer there
    */
   DeferredLabels(Windows[] windows, LongAdder applied, LongAdder unmatched) {
+    if (windows.length > 0xFF) {
+      throw new IllegalArgumentException("at most 255 label-keeping groups, but got " + windows.length);
+    }
     this.windows = windows.clone();
     this.applied = applied;
     this.unmatched = unmatched;
   }
 
-  private static int[] emptySlots(int n) {
-    int[] a = new int[SLOT * n];
-    for (int i = 0; i < n; i++) {
-      a[SLOT * i + 1] = -1;
-    }
-    return a;
-  }
-
-  /** The next record of {@code r}'s chain, or of the free list; -1 ends both. */
+  /** The record parked before {@code r} for the same state, or the next free one; -1 ends both. */
   private int next(int r) {
     return (int) (rec[STRIDE * r + 2] >> 32);
   }
 
   private void setNext(int r, int n) {
     rec[STRIDE * r + 2] = (long) n << 32 | (rec[STRIDE * r + 2] & 0xFFFF_FFFFL);
-  }
-
-  private static int spread(int serial) {
-    int h = serial * 0x9E3779B9;
-    return h ^ (h >>> 16);
   }
 
   /** Whether a label was ever parked here; if not, there is nothing to drain. */
@@ -112,13 +103,12 @@ final class DeferredLabels {
   }
 
   /**
-   * Parks the label of one transaction for its states {@code states[0, n)} (null entries: no state in that group),
-   * whose serials are {@code serials[0, n)}. A label without any state is counted as unmatched at once.
+   * Parks the label of one transaction for its states {@code states[0, n)} (null entries: no state in that group).
+   * A label without any state is counted as unmatched at once.
    *
    * @return false, parking nothing, if the table has no room for it: drain everything, then add again
    */
-  synchronized boolean add(EntityState[] states, int[] serialsOf, int n, long eventTime, int hash, byte label,
-      long labelTime) {
+  synchronized boolean add(EntityState[] states, int n, long eventTime, int hash, byte label, long labelTime) {
     int count = 0;
     for (int j = 0; j < n; j++) {
       count += states[j] == null ? 0 : 1;
@@ -135,15 +125,16 @@ final class DeferredLabels {
     }
     int tk = count > 1 ? newTicket(count) : -1;
     for (int j = 0; j < n; j++) {
-      if (states[j] != null) {
+      EntityState s = states[j];
+      if (s != null) {
         int r = newRecord();
-        state[r] = states[j];
+        state[r] = s;
         int o = STRIDE * r;
         rec[o] = eventTime;
         rec[o + 1] = labelTime;
-        rec[o + 2] = -1L << 32 | (hash & 0xFFFF_FFFFL);
+        rec[o + 2] = (long) s.parked << 32 | (hash & 0xFFFF_FFFFL);
         rec[o + 3] = (long) tk << 32 | j << 8 | (label & 0xFF);
-        append(serialsOf[j], r);
+        s.parked = r;
       }
     }
     return true;
@@ -190,81 +181,28 @@ final class DeferredLabels {
     return t;
   }
 
-  /** Appends record {@code r} to the chain of {@code serial}, making the chain if needed. */
-  private void append(int serial, int r) {
-    if (2 * (chains + 1) > slots.length / SLOT) {
-      rehash(2 * slots.length / SLOT);
-    }
-    int mask = slots.length / SLOT - 1;
-    int i = spread(serial) & mask;
-    while (slots[SLOT * i + 1] >= 0) {
-      if (slots[SLOT * i] == serial) {
-        setNext(slots[SLOT * i + 2], r);
-        slots[SLOT * i + 2] = r;
-        return;
-      }
-      i = (i + 1) & mask;
-    }
-    slots[SLOT * i] = serial;
-    slots[SLOT * i + 1] = r;
-    slots[SLOT * i + 2] = r;
-    chains++;
-  }
-
-  private void rehash(int n) {
-    int[] old = slots;
-    slots = emptySlots(n);
-    int mask = n - 1;
-    for (int k = 0; k < old.length; k += SLOT) {
-      if (old[k + 1] >= 0) {
-        int i = spread(old[k]) & mask;
-        while (slots[SLOT * i + 1] >= 0) {
-          i = (i + 1) & mask;
-        }
-        System.arraycopy(old, k, slots, SLOT * i, SLOT);
-      }
-    }
-  }
-
   /**
-   * Writes, in delivery order, the labels waiting for state {@code s} (of serial {@code serial}) and counts them.
-   * The caller holds {@code s}'s lock.
+   * Writes, in delivery order, the labels waiting for state {@code s} and counts them. The caller holds {@code s}'s
+   * lock. The state's link is read first without this lock (see the class comment): a state with nothing parked
+   * costs no lock.
    */
-  synchronized void drain(EntityState s, int serial) {
-    if (live == 0) {
+  void drain(EntityState s) {
+    if (s.parked < 0) {
       return;
     }
-    int mask = slots.length / SLOT - 1;
-    int i = spread(serial) & mask;
-    while (slots[SLOT * i + 1] >= 0 && slots[SLOT * i] != serial) {
-      i = (i + 1) & mask;
-    }
-    int at = SLOT * i;
-    if (slots[at + 1] < 0) {
-      return;
-    }
-    int prev = -1;
-    int r = slots[at + 1];
-    while (r >= 0) {
-      int after = next(r);
-      if (state[r] == s) {
-        apply(r);
-        if (prev < 0) {
-          slots[at + 1] = after;
-        } else {
-          setNext(prev, after);
+    synchronized (this) {
+      int n = 0;
+      for (int r = s.parked; r >= 0; r = next(r)) {
+        if (n == chain.length) {
+          chain = Arrays.copyOf(chain, 2 * n);
         }
-        if (after < 0) {
-          slots[at + 2] = prev;
-        }
-        freeRecord(r);
-      } else {
-        prev = r;
+        chain[n++] = r;
       }
-      r = after;
-    }
-    if (slots[at + 1] < 0) {
-      removeSlot(i);
+      s.parked = -1;
+      for (int k = n - 1; k >= 0; k--) {
+        apply(chain[k]);
+        freeRecord(chain[k]);
+      }
     }
   }
 
@@ -286,34 +224,24 @@ final class DeferredLabels {
     }
   }
 
-  /** Empties slot {@code i}, moving later members of its probe run back where their home allows. */
-  private void removeSlot(int i) {
-    int mask = slots.length / SLOT - 1;
-    int hole = i;
-    for (int j = (hole + 1) & mask; slots[SLOT * j + 1] >= 0; j = (j + 1) & mask) {
-      int home = spread(slots[SLOT * j]) & mask;
-      if (((j - home) & mask) >= ((j - hole) & mask)) {
-        System.arraycopy(slots, SLOT * j, slots, SLOT * hole, SLOT);
-        hole = j;
-      }
-    }
-    slots[SLOT * hole + 1] = -1;
-    chains--;
-  }
-
   /**
-   * A state with labels waiting, found from slot {@code from[0]} on (wrapping; the slot is left in {@code from[0]}),
-   * or null if none waits.
+   * A state with labels waiting, found from record {@code from[0]} on (the record is left in {@code from[0]}), or
+   * null if none waits.
    */
   private synchronized EntityState anyWaiting(int[] from) {
     if (live == 0) {
       return null;
     }
-    int mask = slots.length / SLOT - 1;
-    for (int n = 0, i = from[0] & mask; n <= mask; n++, i = (i + 1) & mask) {
-      if (slots[SLOT * i + 1] >= 0) {
-        from[0] = i;
-        return state[slots[SLOT * i + 1]];
+    for (int r = from[0]; r < allocated; r++) {
+      if (state[r] != null) {
+        from[0] = r;
+        return state[r];
+      }
+    }
+    for (int r = 0; r < Math.min(from[0], allocated); r++) {
+      if (state[r] != null) {
+        from[0] = r;
+        return state[r];
       }
     }
     return null;
@@ -327,7 +255,7 @@ final class DeferredLabels {
     int[] cursor = {0};
     for (EntityState s = anyWaiting(cursor); s != null; s = anyWaiting(cursor)) {
       synchronized (s) {
-        drain(s, s.serial);
+        drain(s);
       }
     }
   }

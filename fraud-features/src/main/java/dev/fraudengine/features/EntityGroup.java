@@ -206,7 +206,7 @@ final class EntityGroup {
     int dropped;
     synchronized (s) {
       if (deferred != null && deferred.used()) {
-        deferred.drain(s, s.serial);
+        deferred.drain(s);
       }
       compute(s, tx, t, keyHashes, out);
       dropped = s.record(t, tx.amount(), txHash, keyHashes, otherIndex, tx.latitude(), tx.longitude(), retention,
@@ -362,7 +362,7 @@ final class EntityGroup {
   boolean applyLabel(EntityState s, long t, int txHash, byte value, long labelTime) {
     synchronized (s) {
       if (deferred != null && deferred.used()) {
-        deferred.drain(s, s.serial);
+        deferred.drain(s);
       }
       return s.applyLabel(t, txHash, value, labelTime, windows);
     }

@@ -2,7 +2,6 @@ package dev.fraudengine.features;
 
 import dev.fraudengine.core.Label;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 
 /*
  * What the pipeline remembers of one entity (one card, one terminal...): its recent events in event-time order,
@@ -77,15 +76,13 @@ final class EntityState {
   IntCounts[] sets;
   /** The event time the windows are positioned at; {@code Long.MIN_VALUE}: not yet, every window empty. */
   long at = Long.MIN_VALUE;
-  /** A random number, the key of this state's labels waiting in DeferredLabels (not unique: only a hash). */
-  final int serial;
+  /**
+   * The newest of this state's labels waiting in DeferredLabels (a record there, chained to the older ones), or -1.
+   * Written under the DeferredLabels' lock; read by a drain under this state's lock (see DeferredLabels.drain).
+   */
+  int parked = -1;
 
   EntityState(boolean labels, int otherColumns, boolean geo, int capacity) {
-    this(labels, otherColumns, geo, capacity, ThreadLocalRandom.current().nextInt());
-  }
-
-  /** As above, with a given serial (tests: states sharing one). */
-  EntityState(boolean labels, int otherColumns, boolean geo, int capacity, int serial) {
     if (otherColumns < 0 || otherColumns > MAX_OTHER_COLUMNS) {
       throw new IllegalArgumentException(
           "otherColumns must be in [0, " + MAX_OTHER_COLUMNS + "], got " + otherColumns);
@@ -93,7 +90,6 @@ final class EntityState {
     if (capacity < 0) {
       throw new IllegalArgumentException("capacity must not be negative, got " + capacity);
     }
-    this.serial = serial;
     this.labelled = labels;
     this.located = geo;
     this.otherCount = (byte) otherColumns;

@@ -36,19 +36,25 @@ import java.util.List;
  *   the oldest and the newest entries; these then part, and the smaller part is copied to a fresh page (at most half
  *   a page of entries).
  * - An open-addressing table maps a fingerprint to its sequence number: 64 independent sub-tables, chosen by the top
- *   bits of the fingerprint, each probed linearly, kept at most half full and doubled on its own, so one
- *   doubling rehashes about 1/64 of the entries. Removal is backward-shift deletion (Knuth, TAOCP vol. 3, 6.4,
- *   Algorithm R) within the sub-table. A cell holds the fingerprint's high half beside the low 31 bits of the
- *   sequence number with bit 31 set (low half; 0 is an empty cell): live numbers span fewer than 2^31, so the low
- *   bits and `first` give the number back, and neither page moves nor the wrap of the low bits touch the table.
- *   Probing reads the full fingerprint of a cell whose high half matches (rarely more than the one found);
- *   inserting and removing read no other column (few cache lines per lookup).
+ *   bits of the fingerprint, each probed linearly and kept at most half full, so one sweep or doubling touches about
+ *   1/64 of the entries. A cell holds the fingerprint's high half beside the low 31 bits of the sequence number with
+ *   bit 31 set (low half; 0 is an empty cell): live numbers span fewer than 2^31, so the low bits and `first` give
+ *   the number back, and neither page moves nor the wrap of the low bits touch the table. Probing reads the full
+ *   fingerprint of a cell whose high half matches (rarely more than the one found), and takes a cell for its entry
+ *   only if the number it gives is live and that entry's row holds the fingerprint probed for.
+ * - Removal is lazy. Dropping the oldest entries only moves `first`: their cells stay, dead, as the number they give
+ *   is no longer live (or, after 2^31 later numbers, one whose row holds another fingerprint: such a cell is never
+ *   taken for an entry, and deleted by a later sweep). A sub-table about to pass half full is swept in place instead:
+ *   its dead cells are deleted in one pass over it (backward-shift deletion, Knuth, TAOCP vol. 3, 6.4, Algorithm R,
+ *   started after an empty cell so that no probe run crosses the sweep's start), and only if more than 3/8 of it is
+ *   still live does it double. Eager removal cost a random table access per indexed transaction (the oldest entry's
+ *   cell, long out of cache); a sweep reads its sub-table in order, a few cells per transaction. Dead cells lengthen
+ *   probe runs no more than live ones did (the bound is the same half).
  *
- * The largest single step is thus one sub-table doubling (1/64 of the table) or one page allocated or half-copied,
- * not a copy of everything.
+ * The largest single step is thus one sub-table sweep or doubling (1/64 of the table) or one page allocated or
+ * half-copied, not a copy of everything.
  *
- * Thread-safe: one lock; each operation is O(1) amortized. touch and touchOldest read without it, only to warm
- * caches.
+ * Thread-safe: one lock; each operation is O(1) amortized. touch reads without it, only to warm caches.
  */
 final class LabelIndex {
   /**
@@ -64,7 +70,6 @@ final class LabelIndex {
   private static final int TABLE_BITS = 6;
   private static final int SUB_TABLE_INITIAL = 16;
   private static final long MARK = 1L << 31;
-  private static final long LOW = 0xFFFF_FFFFL;
 
   /** One page of the ring; final fields, so that a racy reader sees the arrays of any page it sees. */
   private static final class Page {
@@ -73,14 +78,11 @@ final class LabelIndex {
     /** Per entry, the id's String hash (what the entities' events hold). */
     final int[] txHashes;
     final EntityState[] states;
-    /** Per entry and group, the serial of its state (see DeferredLabels), read without loading the state. */
-    final int[] serials;
 
     Page(int entries, int groups) {
       rows = new long[2 * entries];
       txHashes = new int[entries];
       states = new EntityState[entries * groups];
-      serials = new int[entries * groups];
     }
   }
 
@@ -100,6 +102,7 @@ final class LabelIndex {
   private volatile int restores;
   /** The sub-tables; a cell holds the fingerprint's high half and MARK | its sequence number's low 31 bits. */
   private final long[][] tables = new long[1 << TABLE_BITS][];
+  /** Per sub-table, its occupied cells, live or dead (see removeOldest). */
   private final int[] counts = new int[1 << TABLE_BITS];
   private long evicted;
 
@@ -171,7 +174,7 @@ final class LabelIndex {
    * Remembers a transaction by its id's {@link #fingerprint}: its recorded states are read from the pipeline's
    * per-transaction array. Allocates nothing but, now and then, a page or a larger sub-table.
    *
-   * @return the entry's sequence number, a hint for {@link #get(String, long, long[], EntityState[], int[])}
+   * @return the entry's sequence number, a hint for {@link #get(String, long, long[], EntityState[])}
    */
   synchronized long put(long fp, long time, int txHash, EntityState[] recorded, long watermark) {
     long seq = seqFor(fp);
@@ -180,9 +183,7 @@ final class LabelIndex {
     p.rows[2 * o] = time;
     p.txHashes[o] = txHash;
     for (int j = 0; j < groups; j++) {
-      EntityState s = recorded[groupIndex[j]];
-      p.states[o * groups + j] = s;
-      p.serials[o * groups + j] = s == null ? 0 : s.serial;
+      p.states[o * groups + j] = recorded[groupIndex[j]];
     }
     long cutoff = watermark - retention;
     while (size > 0) {
@@ -205,9 +206,7 @@ final class LabelIndex {
     p.rows[2 * o] = e.time();
     p.txHashes[o] = e.txHash();
     for (int j = 0; j < groups; j++) {
-      EntityState s = e.states() != null && j < e.states().length ? e.states()[j] : null;
-      p.states[o * groups + j] = s;
-      p.serials[o * groups + j] = s == null ? 0 : s.serial;
+      p.states[o * groups + j] = e.states() != null && j < e.states().length ? e.states()[j] : null;
     }
   }
 
@@ -235,39 +234,14 @@ final class LabelIndex {
   }
 
   /**
-   * Reads, without the lock, the table cell a {@link #put} of {@code fp} will probe first and the row of the oldest
-   * entry (which the put may remove; see {@link #touchOldest}), and returns what it read: a racy read that only
-   * warms the caches (see OnlineFeaturePipeline.process). Every index is checked; nothing is written.
+   * Reads, without the lock, the table cell a {@link #put} of {@code fp} will probe first, and returns what it read:
+   * a racy read that only warms the cache (see OnlineFeaturePipeline.process). Every index is checked; nothing is
+   * written.
    */
   long touch(long fp) {
     int h = (int) (fp >>> 32);
     long[] t = tables[h >>> (32 - TABLE_BITS)];
-    long x = t[h & (t.length - 1)];
-    long[] r = oldestRows();
-    int i = 2 * ((int) first & pageMask) + 1;
-    if (r != null && i < r.length) {
-      x += r[i];
-    }
-    return x;
-  }
-
-  /** The second step of {@link #touch}: the table cell of the oldest entry, found from its row (now cached). */
-  long touchOldest() {
-    long[] r = oldestRows();
-    int i = 2 * ((int) first & pageMask) + 1;
-    if (r == null || i >= r.length) {
-      return 0;
-    }
-    int h = (int) (r[i] >>> 32);
-    long[] t = tables[h >>> (32 - TABLE_BITS)];
     return t[h & (t.length - 1)];
-  }
-
-  /** Without the lock: the rows of the page that holds, or lately held, the oldest entry, or null. */
-  private long[] oldestRows() {
-    Page[] d = pages;
-    Page p = d[(int) (first >>> pageBits) & (d.length - 1)];
-    return p == null ? null : p.rows;
   }
 
   /** The live sequence number whose low 31 bits a cell holds. */
@@ -277,7 +251,8 @@ final class LabelIndex {
 
   /**
    * The sequence number of {@code fp}, or -1. Probing compares high halves and reads the full fingerprint of a
-   * match only.
+   * match only: a live entry's (a dead cell gives a number that is not live, or one whose row holds another
+   * fingerprint).
    */
   private long find(long fp) {
     int h = (int) (fp >>> 32);
@@ -287,7 +262,7 @@ final class LabelIndex {
       long cell = t[i];
       if ((int) (cell >>> 32) == h) {
         long seq = seqOf(cell);
-        if (page(seq).rows[2 * ((int) seq & pageMask) + 1] == fp) {
+        if (seq - first < size && page(seq).rows[2 * ((int) seq & pageMask) + 1] == fp) {
           return seq;
         }
       }
@@ -295,10 +270,22 @@ final class LabelIndex {
     return -1;
   }
 
+  /**
+   * Whether a cell is occupied and the number it gives is not live: what a sweep deletes (a dead cell older than 2^31
+   * numbers may pass for live, and waits for a later sweep). Without a short-circuit, so that a sweep takes one
+   * branch per cell, rarely mispredicted, where empty, live and dead cells come in random order.
+   */
+  private boolean dead(long cell) {
+    return cell != 0 & (((int) cell - (int) first) & 0x7FFF_FFFF) >= size;
+  }
+
   private void insert(int h, long seq) {
     int s = h >>> (32 - TABLE_BITS);
     if (2 * (counts[s] + 1) > tables[s].length) {
-      growTable(s);
+      sweep(s);
+      if (8 * (counts[s] + 1) > 3 * tables[s].length) {
+        growTable(s);
+      }
     }
     long[] t = tables[s];
     int mask = t.length - 1;
@@ -308,6 +295,36 @@ final class LabelIndex {
     }
     t[i] = ((long) h << 32) | MARK | (seq & 0x7FFF_FFFFL);
     counts[s]++;
+  }
+
+  /**
+   * Deletes the dead cells of sub-table {@code s} in one pass (see the class comment), leaving its live cells where
+   * a probe finds them.
+   */
+  private void sweep(int s) {
+    long[] t = tables[s];
+    int mask = t.length - 1;
+    int start = 0;
+    while (t[start] != 0) {
+      start++;
+    }
+    int removed = 0;
+    // no probe run crosses the empty cell at start, and shifting never moves a cell before the hole it fills
+    for (int n = 1, i = (start + 1) & mask; n < t.length; n++, i = (i + 1) & mask) {
+      while (dead(t[i])) {
+        int hole = i;
+        for (int j = (hole + 1) & mask; t[j] != 0; j = (j + 1) & mask) {
+          int home = (int) (t[j] >>> 32) & mask;
+          if (((j - home) & mask) >= ((j - hole) & mask)) {
+            t[hole] = t[j];
+            hole = j;
+          }
+        }
+        t[hole] = 0;
+        removed++;
+      }
+    }
+    counts[s] -= removed;
   }
 
   private void growTable(int s) {
@@ -326,28 +343,10 @@ final class LabelIndex {
     tables[s] = t;
   }
 
+  /** Drops the oldest entry; its table cell stays, dead, until its sub-table is swept. */
   private void removeOldest() {
     Page p = page(first);
     int o = (int) first & pageMask;
-    int h = (int) (p.rows[2 * o + 1] >>> 32);
-    int s = h >>> (32 - TABLE_BITS);
-    long[] t = tables[s];
-    int mask = t.length - 1;
-    long want = MARK | (first & 0x7FFF_FFFFL);
-    int i = h & mask;
-    while ((t[i] & LOW) != want) {
-      i = (i + 1) & mask;
-    }
-    int hole = i;
-    for (int j = (hole + 1) & mask; t[j] != 0; j = (j + 1) & mask) {
-      int home = (int) (t[j] >>> 32) & mask;
-      if (((j - home) & mask) >= ((j - hole) & mask)) {
-        t[hole] = t[j];
-        hole = j;
-      }
-    }
-    t[hole] = 0;
-    counts[s]--;
     for (int j = 0; j < groups; j++) {
       p.states[o * groups + j] = null;
     }
@@ -392,7 +391,6 @@ final class LabelIndex {
     System.arraycopy(src.rows, 2 * from, dst.rows, 2 * from, 2 * (to - from));
     System.arraycopy(src.txHashes, from, dst.txHashes, from, to - from);
     System.arraycopy(src.states, from * groups, dst.states, from * groups, (to - from) * groups);
-    System.arraycopy(src.serials, from * groups, dst.serials, from * groups, (to - from) * groups);
     Arrays.fill(src.states, from * groups, to * groups, null);
   }
 
@@ -400,13 +398,12 @@ final class LabelIndex {
   Entry get(String id) {
     long[] row = new long[2];
     EntityState[] s = new EntityState[groups];
-    return get(id, -1, row, s, new int[groups]) ? new Entry(fingerprint(id), row[0], (int) row[1], s) : null;
+    return get(id, -1, row, s) ? new Entry(fingerprint(id), row[0], (int) row[1], s) : null;
   }
 
   /**
    * Reads the entry of {@code id} into arrays of the caller's, allocating nothing: its time into {@code row[0]}, its
-   * id hash into {@code row[1]}, its states into {@code states[0, groups)} and their serials into
-   * {@code serials[0, groups)}.
+   * id hash into {@code row[1]} and its states into {@code states[0, groups)}.
    *
    * @param hint the sequence number {@link #put} returned for {@code id}, or -1: where the entry is looked at first.
    *     Only a hint: the entry found is always {@code id}'s own (a stale or wrong hint costs a table lookup). A
@@ -414,16 +411,16 @@ final class LabelIndex {
    *     sequence, page after page, where a table lookup is a random access
    * @return whether {@code id}'s fingerprint is indexed (if not, the arrays are left as they were)
    */
-  boolean get(String id, long hint, long[] row, EntityState[] states, int[] serials) {
-    return get(fingerprint(id), hint, row, states, serials);
+  boolean get(String id, long hint, long[] row, EntityState[] states) {
+    return get(fingerprint(id), hint, row, states);
   }
 
   /**
-   * {@link #get(String, long, long[], EntityState[], int[])} of the id whose {@link #fingerprint} is {@code fp}, taken
+   * {@link #get(String, long, long[], EntityState[])} of the id whose {@link #fingerprint} is {@code fp}, taken
    * under the current seed (see {@link #restores}): what a replay kept from the put, so that the id, cold by the
    * time its label comes, is neither read nor hashed again.
    */
-  synchronized boolean get(long fp, long hint, long[] row, EntityState[] states, int[] serials) {
+  synchronized boolean get(long fp, long hint, long[] row, EntityState[] states) {
     long seq = -1;
     if (hint >= first && hint - first < size && page(hint).rows[2 * ((int) hint & pageMask) + 1] == fp) {
       seq = hint;
@@ -439,7 +436,6 @@ final class LabelIndex {
     row[0] = p.rows[2 * o];
     row[1] = p.txHashes[o];
     System.arraycopy(p.states, o * groups, states, 0, groups);
-    System.arraycopy(p.serials, o * groups, serials, 0, groups);
     return true;
   }
 
@@ -485,7 +481,7 @@ final class LabelIndex {
   /** Approximate heap bytes held. */
   synchronized long bytes() {
     long b = 16 + 4L * pages.length;
-    long perPage = 16 + 4 * 16 + ((16L + 4 + 8L * groups) << pageBits);
+    long perPage = 16 + 3 * 16 + ((16L + 4 + 4L * groups) << pageBits);
     for (Page p : pages) {
       b += p == null ? 0 : perPage;
     }

@@ -13,9 +13,12 @@ import java.util.PriorityQueue;
  * come in order (a fixed delay, the usual case: O(1) per label), a heap for the labels that arrive out of order.
  * Labels due at the same instant are delivered in the order they were added. Not thread-safe: one per run.
  *
- * The FIFO is a ring of parallel columns (id, label, label time as epoch second and nanosecond), so that a label
- * waiting for its time costs no object: a replay holds a whole delay's worth of labels (a week of payments), which
- * as objects would be copied by every young collection. The heap, for the rare label out of order, keeps objects.
+ * The FIFO is a ring of the ids and, beside it, of four longs per label side by side (label time's epoch second;
+ * its nanosecond with the label's ordinal above; the two hints), so that a label waiting for its time costs no object:
+ * a replay holds a whole delay's worth of labels (a week of payments), which as objects would be copied by every young
+ * collection. Adding and delivering a label write and read two places in order (a cache line of longs for two
+ * labels), where a column per field was a stream of lines each. The heap, for the rare label out of order, keeps
+ * objects.
  *
  * Each label may carry two hints for its target, handed back on delivery (OnlineFeaturePipeline: where its transaction
  * sits in the label index, and its id's fingerprint there, so that the id's characters, cold by then, are not read
@@ -39,15 +42,12 @@ final class LabelSchedule {
   private record Item(String id, Label label, long second, int nano, long hint, long fingerprint, long seq) {}
 
   private static final int INITIAL = 16;
+  private static final Label[] LABELS = Label.values();
+  /** Longs per FIFO entry: second, label ordinal << 32 | nano, hint, fingerprint. */
+  private static final int STRIDE = 4;
   // the FIFO: a ring of capacity ids.length (a power of two), live entries [head, head + size)
   private String[] ids = new String[INITIAL];
-  private Label[] labels = new Label[INITIAL];
-  private long[] seconds = new long[INITIAL];
-  private int[] nanos = new int[INITIAL];
-  private long[] hints = new long[INITIAL];
-  private long[] fingerprints = new long[INITIAL];
-  /** The sequence number of each FIFO entry, for ties with the heap's entries. */
-  private long[] seqs = new long[INITIAL];
+  private long[] fields = new long[STRIDE * INITIAL];
   private int head;
   private int size;
   private final PriorityQueue<Item> outOfOrder = new PriorityQueue<>(
@@ -65,8 +65,8 @@ final class LabelSchedule {
   void add(String id, Label label, long second, int nano, long hint, long fingerprint) {
     long n = seq++;
     if (size > 0) {
-      int last = (head + size - 1) & (ids.length - 1);
-      if (compare(second, nano, seconds[last], nanos[last]) < 0) {
+      int last = STRIDE * ((head + size - 1) & (ids.length - 1));
+      if (compare(second, nano, fields[last], (int) fields[last + 1]) < 0) {
         outOfOrder.add(new Item(id, label, second, nano, hint, fingerprint, n));
         return;
       }
@@ -76,12 +76,11 @@ final class LabelSchedule {
     }
     int at = (head + size) & (ids.length - 1);
     ids[at] = id;
-    labels[at] = label;
-    seconds[at] = second;
-    nanos[at] = nano;
-    hints[at] = hint;
-    fingerprints[at] = fingerprint;
-    seqs[at] = n;
+    int o = STRIDE * at;
+    fields[o] = second;
+    fields[o + 1] = (long) label.ordinal() << 32 | nano;
+    fields[o + 2] = hint;
+    fields[o + 3] = fingerprint;
     size++;
   }
 
@@ -93,29 +92,14 @@ final class LabelSchedule {
   private void grow() {
     int capacity = 2 * ids.length;
     String[] i2 = new String[capacity];
-    Label[] l2 = new Label[capacity];
-    long[] s2 = new long[capacity];
-    int[] n2 = new int[capacity];
-    long[] h2 = new long[capacity];
-    long[] f2 = new long[capacity];
-    long[] q2 = new long[capacity];
+    long[] f2 = new long[STRIDE * capacity];
     for (int k = 0; k < size; k++) {
       int from = (head + k) & (ids.length - 1);
       i2[k] = ids[from];
-      l2[k] = labels[from];
-      s2[k] = seconds[from];
-      n2[k] = nanos[from];
-      h2[k] = hints[from];
-      f2[k] = fingerprints[from];
-      q2[k] = seqs[from];
+      System.arraycopy(fields, STRIDE * from, f2, STRIDE * k, STRIDE);
     }
     ids = i2;
-    labels = l2;
-    seconds = s2;
-    nanos = n2;
-    hints = h2;
-    fingerprints = f2;
-    seqs = q2;
+    fields = f2;
     head = 0;
   }
 
@@ -127,18 +111,17 @@ final class LabelSchedule {
   /** Delivers every label whose time is at or before epoch second {@code second} plus {@code nano} nanoseconds. */
   void deliverUpTo(long second, int nano, Target target) {
     int mask = ids.length - 1;
-    while (size > 0 && compare(seconds[head], nanos[head], second, nano) <= 0) {
+    while (size > 0 && compare(fields[STRIDE * head], (int) fields[STRIDE * head + 1], second, nano) <= 0) {
+      int o = STRIDE * head;
       String id = ids[head];
-      Label label = labels[head];
-      long s = seconds[head];
-      int n = nanos[head];
-      long hint = hints[head];
-      long fingerprint = fingerprints[head];
+      long s = fields[o];
+      long labelAndNano = fields[o + 1];
+      long hint = fields[o + 2];
+      long fingerprint = fields[o + 3];
       ids[head] = null;
-      labels[head] = null;
       head = (head + 1) & mask;
       size--;
-      target.feedback(id, label, s, n, hint, fingerprint);
+      target.feedback(id, LABELS[(int) (labelAndNano >>> 32)], s, (int) labelAndNano, hint, fingerprint);
     }
     List<Item> due = null;
     while (!outOfOrder.isEmpty() && compare(outOfOrder.peek().second(), outOfOrder.peek().nano(), second, nano) <= 0) {

@@ -234,7 +234,6 @@ public final class OnlineFeaturePipeline implements FeaturePipeline {
     for (int g = 0; g < groups.length; g++) {
       guess[g] = hints[g] == 0 ? null : groups[g].map.prefetchState(hints[g]);
     }
-    touched += indexed ? index.touchOldest() : 0;
     // one level a loop, each loop short: the loads of the next entity issue before the first one's miss returns
     // (a long loop per entity, over every int of its windows, filled the reorder buffer behind the first miss)
     for (int g = 0; g < groups.length; g++) {
@@ -357,7 +356,7 @@ public final class OnlineFeaturePipeline implements FeaturePipeline {
       return;
     }
     Scratch sc = scratch.get();
-    if (index == null || !index.get(transactionId, -1, sc.labelRow, sc.labelStates, sc.labelSerials)) {
+    if (index == null || !index.get(transactionId, -1, sc.labelRow, sc.labelStates)) {
       labelsUnmatched.increment();
       return;
     }
@@ -421,15 +420,14 @@ public final class OnlineFeaturePipeline implements FeaturePipeline {
       Objects.requireNonNull(transactionId, "transactionId");
       Objects.requireNonNull(label, "label");
       long fp = fingerprint != 0 && index.restores() == restores ? fingerprint : index.fingerprint(transactionId);
-      if (!index.get(fp, hint, sc.labelRow, sc.labelStates, sc.labelSerials)) {
+      if (!index.get(fp, hint, sc.labelRow, sc.labelStates)) {
         labelsUnmatched.increment();
         return;
       }
       byte value = label == Label.FRAUD ? EntityState.FRAUD : EntityState.LEGITIMATE;
       long at = epochMilli(second, nano);
       EntityState[] states = sc.labelStates;
-      while (!deferred.add(states, sc.labelSerials, labelGroups.length, sc.labelRow[0], (int) sc.labelRow[1], value,
-          at)) {
+      while (!deferred.add(states, labelGroups.length, sc.labelRow[0], (int) sc.labelRow[1], value, at)) {
         deferred.drainAll();
       }
       for (int j = 0; j < labelGroups.length; j++) {
@@ -580,7 +578,6 @@ public final class OnlineFeaturePipeline implements FeaturePipeline {
     /** For {@link #feedback}: the labelled entry's time and id hash, and its states (cleared after use). */
     final long[] labelRow = new long[2];
     final EntityState[] labelStates;
-    final int[] labelSerials;
     /** Where the last {@link #process} put its transaction in the label index, or -1. */
     long indexed = -1;
     /** The label index fingerprint of the last {@link #process}'s transaction id, or 0 if it was not indexed. */
@@ -592,7 +589,6 @@ public final class OnlineFeaturePipeline implements FeaturePipeline {
       this.hints = new long[groups];
       this.recorded = new EntityState[groups];
       this.labelStates = new EntityState[groups];
-      this.labelSerials = new int[groups];
     }
   }
 

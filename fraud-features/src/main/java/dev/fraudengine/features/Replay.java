@@ -9,11 +9,11 @@ import java.io.Writer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Spliterator;
 import java.util.Spliterators;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
@@ -108,64 +108,78 @@ public final class Replay {
    */
   public long run(Stream<Labelled> input, Sink sink) {
     Objects.requireNonNull(input, "input");
-    Objects.requireNonNull(sink, "sink");
-    // An in-memory OnlineFeaturePipeline takes the labels its own, cheaper way (the same labels at the same moments,
-    // the same effect; see OnlineFeaturePipeline.ReplayLabels), with hints of where each transaction was indexed and
-    // under which fingerprint.
-    OnlineFeaturePipeline.ReplayLabels labels =
-        pipeline instanceof OnlineFeaturePipeline o ? o.replayLabels() : null;
-    LabelSchedule pending = new LabelSchedule();
-    LabelSchedule.Target target = labels == null ? pipeline::feedback : labels;
-    long delaySeconds = labelDelay.getSeconds();
-    int delayNanos = labelDelay.getNano();
-    long n = 0;
-    Iterator<Labelled> it = input.iterator();
-    while (it.hasNext()) {
-      Labelled row = Objects.requireNonNull(it.next(), "input element");
+    Run run = new Run(Objects.requireNonNull(sink, "sink"));
+    // each row straight from the source's own loop (forEachRemaining), without an iterator's two calls a row
+    input.sequential().forEachOrdered(run);
+    run.pending.deliverUpTo(Instant.MAX, run.target);
+    if (run.labels != null) {
+      run.labels.flush();
+    }
+    return run.n;
+  }
+
+  /** One run's state: each row it is given is replayed, in order. */
+  private final class Run implements Consumer<Labelled> {
+    private final Sink sink;
+    /**
+     * An in-memory OnlineFeaturePipeline takes the labels its own, cheaper way (the same labels at the same
+     * moments, the same effect; see OnlineFeaturePipeline.ReplayLabels), with hints of where each transaction was
+     * indexed and under which fingerprint; null for any other pipeline.
+     */
+    private final OnlineFeaturePipeline.ReplayLabels labels;
+    private final LabelSchedule pending = new LabelSchedule();
+    private final LabelSchedule.Target target;
+    private final long delaySeconds = labelDelay.getSeconds();
+    private final int delayNanos = labelDelay.getNano();
+    private long n;
+
+    Run(Sink sink) {
+      this.sink = sink;
+      this.labels = pipeline instanceof OnlineFeaturePipeline o ? o.replayLabels() : null;
+      this.target = labels == null ? pipeline::feedback : labels;
+    }
+
+    @Override
+    public void accept(Labelled row) {
+      Objects.requireNonNull(row, "input element");
       Transaction tx = row.transaction();
       Instant eventTime = tx.eventTime();
       pending.deliverUpTo(eventTime, target);
       float[] features = pipeline.process(tx);
-      if (row.label() != null) {
+      Label label = row.label();
+      if (label != null) {
         long hint = labels == null ? -1 : labels.lastIndexed();
         long fingerprint = labels == null ? 0 : labels.lastFingerprint();
-        if (row.labelTime() != null) {
-          pending.add(tx.id(), row.label(), row.labelTime().getEpochSecond(), row.labelTime().getNano(), hint,
-              fingerprint);
+        Instant labelTime = row.labelTime();
+        if (labelTime != null) {
+          pending.add(tx.id(), label, labelTime.getEpochSecond(), labelTime.getNano(), hint, fingerprint);
         } else {
-          addDelayed(pending, tx.id(), row.label(), eventTime, delaySeconds, delayNanos, hint, fingerprint);
+          addDelayed(tx.id(), label, eventTime, hint, fingerprint);
         }
       }
-      sink.accept(tx, features, row.label());
+      sink.accept(tx, features, label);
       n++;
     }
-    pending.deliverUpTo(Instant.MAX, target);
-    if (labels != null) {
-      labels.flush();
-    }
-    return n;
-  }
 
-  /**
-   * Schedules a label at {@code eventTime} plus the delay ({@code delaySeconds} and {@code delayNanos}, a
-   * non-negative {@link Duration}'s parts): {@code eventTime.plus(labelDelay)} without making the {@code Instant},
-   * and the same exception where that sum is out of the {@code Instant} range.
-   */
-  private void addDelayed(LabelSchedule pending, String id, Label label, Instant eventTime, long delaySeconds,
-      int delayNanos, long hint, long fingerprint) {
-    long second = eventTime.getEpochSecond() + delaySeconds;
-    int nano = eventTime.getNano() + delayNanos;
-    if (nano >= 1_000_000_000) {
-      nano -= 1_000_000_000;
-      second++;
+    /**
+     * Schedules a label at {@code eventTime} plus the delay: {@code eventTime.plus(labelDelay)} without making the
+     * {@code Instant}, and the same exception where that sum is out of the {@code Instant} range.
+     */
+    private void addDelayed(String id, Label label, Instant eventTime, long hint, long fingerprint) {
+      long second = eventTime.getEpochSecond() + delaySeconds;
+      int nano = eventTime.getNano() + delayNanos;
+      if (nano >= 1_000_000_000) {
+        nano -= 1_000_000_000;
+        second++;
+      }
+      // both parts are non-negative: an overflow makes the sum negative, out of range as well
+      if (second < eventTime.getEpochSecond() || second > Instant.MAX.getEpochSecond()) {
+        Instant at = eventTime.plus(labelDelay);
+        pending.add(id, label, at.getEpochSecond(), at.getNano(), hint, fingerprint);
+        return;
+      }
+      pending.add(id, label, second, nano, hint, fingerprint);
     }
-    // both parts are non-negative: an overflow makes the sum negative, out of range as well
-    if (second < eventTime.getEpochSecond() || second > Instant.MAX.getEpochSecond()) {
-      Instant at = eventTime.plus(labelDelay);
-      pending.add(id, label, at.getEpochSecond(), at.getNano(), hint, fingerprint);
-      return;
-    }
-    pending.add(id, label, second, nano, hint, fingerprint);
   }
 
   /**

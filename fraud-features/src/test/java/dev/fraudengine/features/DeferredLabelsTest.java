@@ -1,6 +1,7 @@
 package dev.fraudengine.features;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.fraudengine.core.Label;
 import dev.fraudengine.core.Transaction;
@@ -247,8 +248,8 @@ class DeferredLabelsTest {
   private static final Windows NO_WINDOWS = new Windows(new long[0], new long[0], new byte[0], new int[0], new int[0]);
 
   /** A labelled state with one event at each of the given times, its id hash 100 + its time. */
-  private static EntityState state(int serial, long... times) {
-    EntityState s = new EntityState(true, 0, false, 4, serial);
+  private static EntityState state(long... times) {
+    EntityState s = new EntityState(true, 0, false, 4);
     for (long t : times) {
       s.record(t, 1.0, (int) (100 + t), new int[0], new int[0], Double.NaN, Double.NaN, 1_000_000, 1_000, NO_WINDOWS);
     }
@@ -265,16 +266,16 @@ class DeferredLabelsTest {
   }
 
   private static void park(DeferredLabels d, EntityState s, long t, byte label, long at) {
-    assertThat(d.add(new EntityState[] {s}, new int[] {s.serial}, 1, t, (int) (100 + t), label, at)).isTrue();
+    assertThat(d.add(new EntityState[] {s}, 1, t, (int) (100 + t), label, at)).isTrue();
   }
 
   @Test
-  void drain_statesSharingASerial_writesOnlyItsOwnLabelsInDeliveryOrder() {
+  void drain_twoStatesInterleaved_writesOnlyItsOwnLabelsInDeliveryOrder() {
     java.util.concurrent.atomic.LongAdder applied = new java.util.concurrent.atomic.LongAdder();
     java.util.concurrent.atomic.LongAdder unmatched = new java.util.concurrent.atomic.LongAdder();
     DeferredLabels d = new DeferredLabels(new Windows[] {NO_WINDOWS}, applied, unmatched);
-    EntityState a = state(7, 1, 2, 3);
-    EntityState b = state(7, 1, 2, 3);
+    EntityState a = state(1, 2, 3);
+    EntityState b = state(1, 2, 3);
     park(d, a, 1, EntityState.FRAUD, 10);
     park(d, b, 2, EntityState.LEGITIMATE, 11);
     park(d, a, 1, EntityState.LEGITIMATE, 12);
@@ -283,7 +284,7 @@ class DeferredLabelsTest {
     assertThat(d.size()).isEqualTo(5);
     assertThat(d.used()).isTrue();
     synchronized (a) {
-      d.drain(a, a.serial);
+      d.drain(a);
     }
     assertThat(labels(a)).containsExactly("2@12", "0@0", "0@0");
     assertThat(a.maxFraudLabelTime).isEqualTo(10);
@@ -291,9 +292,16 @@ class DeferredLabelsTest {
     assertThat(applied.sum()).isEqualTo(2);
     assertThat(unmatched.sum()).isEqualTo(1);
     assertThat(d.size()).isEqualTo(2);
+    // a's link is cleared, b's still leads to its two records; draining a again finds nothing
+    assertThat(a.parked).isEqualTo(-1);
+    assertThat(b.parked).isNotNegative();
+    synchronized (a) {
+      d.drain(a);
+    }
+    assertThat(labels(a)).containsExactly("2@12", "0@0", "0@0");
     synchronized (b) {
-      d.drain(b, b.serial);
-      d.drain(b, b.serial);
+      d.drain(b);
+      d.drain(b);
     }
     assertThat(labels(b)).containsExactly("0@0", "2@11", "1@13");
     assertThat(applied.sum()).isEqualTo(4);
@@ -305,19 +313,18 @@ class DeferredLabelsTest {
     java.util.concurrent.atomic.LongAdder applied = new java.util.concurrent.atomic.LongAdder();
     java.util.concurrent.atomic.LongAdder unmatched = new java.util.concurrent.atomic.LongAdder();
     DeferredLabels d = new DeferredLabels(new Windows[] {NO_WINDOWS, NO_WINDOWS}, applied, unmatched);
-    EntityState card = state(1, 5);
-    EntityState terminal = state(2, 6);
+    EntityState card = state(5);
+    EntityState terminal = state(6);
     EntityState[] both = {card, terminal};
-    int[] serials = {1, 2};
     // the card holds the event at 5, the terminal does not: applied, once
-    assertThat(d.add(both, serials, 2, 5, 105, EntityState.FRAUD, 20)).isTrue();
+    assertThat(d.add(both, 2, 5, 105, EntityState.FRAUD, 20)).isTrue();
     // neither holds an event at 7: unmatched, once
-    assertThat(d.add(both, serials, 2, 7, 107, EntityState.FRAUD, 21)).isTrue();
+    assertThat(d.add(both, 2, 7, 107, EntityState.FRAUD, 21)).isTrue();
     // no state at all: unmatched at once
-    assertThat(d.add(new EntityState[2], serials, 2, 5, 105, EntityState.FRAUD, 22)).isTrue();
+    assertThat(d.add(new EntityState[2], 2, 5, 105, EntityState.FRAUD, 22)).isTrue();
     assertThat(unmatched.sum()).isEqualTo(1);
     synchronized (terminal) {
-      d.drain(terminal, terminal.serial);
+      d.drain(terminal);
     }
     assertThat(applied.sum() + unmatched.sum()).isEqualTo(1);
     d.drainAll();
@@ -328,7 +335,7 @@ class DeferredLabelsTest {
   }
 
   @Test
-  void drain_randomParkingOverCollidingSerials_writesWhatImmediateWritingWrites() {
+  void drain_randomParkingAndDraining_writesWhatImmediateWritingWrites() {
     long seed = System.nanoTime();
     System.out.println("DeferredLabelsTest seed " + seed);
     SplittableRandom r = new SplittableRandom(seed);
@@ -339,17 +346,15 @@ class DeferredLabelsTest {
     EntityState[] parked = new EntityState[n];
     EntityState[] direct = new EntityState[n];
     for (int i = 0; i < n; i++) {
-      // few distinct serials, some next to each other: shared chains, long probe runs, backward shifts
-      int serial = r.nextInt(40) * (r.nextBoolean() ? 1 : 1 << 20);
-      parked[i] = state(serial, 1, 2, 3, 4);
-      direct[i] = state(serial, 1, 2, 3, 4);
+      parked[i] = state(1, 2, 3, 4);
+      direct[i] = state(1, 2, 3, 4);
     }
     long directApplied = 0;
     for (int step = 0; step < 20_000; step++) {
       int i = r.nextInt(n);
       if (r.nextInt(3) == 0) {
         synchronized (parked[i]) {
-          d.drain(parked[i], parked[i].serial);
+          d.drain(parked[i]);
         }
         assertThat(labels(parked[i])).as("seed %d, step %d", seed, step).isEqualTo(labels(direct[i]));
       } else {
@@ -366,6 +371,16 @@ class DeferredLabelsTest {
       assertThat(parked[i].maxFraudLabelTime).isEqualTo(direct[i].maxFraudLabelTime);
     }
     assertThat(applied.sum()).isEqualTo(directApplied);
+  }
+
+  @Test
+  void constructor_moreLabelGroupsThanARecordNames_rejected() {
+    java.util.concurrent.atomic.LongAdder counter = new java.util.concurrent.atomic.LongAdder();
+    Windows[] many = new Windows[256];
+    java.util.Arrays.fill(many, NO_WINDOWS);
+    assertThatThrownBy(() -> new DeferredLabels(many, counter, counter))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("255");
+    assertThat(new DeferredLabels(java.util.Arrays.copyOf(many, 255), counter, counter).size()).isZero();
   }
 
   @Test
