@@ -41,9 +41,7 @@ import java.util.Arrays;
  * filter it keeps the heaps. Either walk on the vectors reads a value of each fresh neighbour's row before scoring
  * any of them, so that their misses overlap: the first and last value took 8 % off a walk on the benchmark's
  * clustered cases and 4 % on the realistic engine's embeddings, the middle value (a 32-float row spans three cache
- * lines) 12 % more on the clustered cases. Since session 8 it reads every 16th value and the last, which touches
- * every line of a row of any width (a 37-float row spans four lines a third of the time), and the descent through
- * the upper levels touches a node's neighbours the same way before scoring them.
+ * lines) 12 % more on the clustered cases.
  */
 final class FrozenGraph {
   /** A graph of nothing: every ordinal is in the tail. */
@@ -323,7 +321,7 @@ final class FrozenGraph {
    * shifting the tail of the list take none. Leaves the list as the results (sorted but for equal costs).
    */
   private void walkList(float[] q, float[] table, int ef, Scratch s) {
-    long start = descend(q, table, s);
+    long start = descend(q, table);
     int cur = (int) start;
     final int[] offs = offsets;
     final int[] es = edges;
@@ -392,25 +390,18 @@ final class FrozenGraph {
    * The greedy descent through the upper levels (HNSW) from the entry node, over the upper levels' own copy of their
    * vectors (or the codes, by node id): returns the key of the level-0 node to start from.
    */
-  private long descend(float[] q, float[] table, Scratch s) {
+  private long descend(float[] q, float[] table) {
     if (slotId == null) {
       return key(walkCost(q, table, entry, Float.POSITIVE_INFINITY), entry);
     }
     int cur = entrySlot;
     float curCost = upperCost(q, table, cur, Float.POSITIVE_INFINITY);
-    float touch = 0;
     for (int level = topLevel; level >= 1; level--) {
       final int[] offs = upperOffsets[level - 1];
       final int[] es = upperEdges[level - 1];
       boolean moved = true;
       while (moved) {
         moved = false;
-        if (table == null) {
-          // as in the walk: start the neighbours' rows loading together before the costs wait on them
-          for (int e = offs[cur], end = offs[cur + 1]; e < end; e++) {
-            touch += touchRow(upperVectors, es[e] * dimension, dimension);
-          }
-        }
         for (int e = offs[cur], end = offs[cur + 1]; e < end; e++) {
           int n = es[e];
           float c = upperCost(q, table, n, curCost);
@@ -422,7 +413,6 @@ final class FrozenGraph {
         }
       }
     }
-    s.touched += touch;
     return key(curCost, slotId[cur]);
   }
 
@@ -459,7 +449,7 @@ final class FrozenGraph {
    * query's table, or (table null) vectors', abandoned above the worst result once the results are full.
    */
   private void walk(float[] q, float[] table, NeighbourIndex.Visibility vis, int ef, Scratch s) {
-    long k0 = descend(q, table, s);
+    long k0 = descend(q, table);
     int cur = (int) k0;
     final int[] offs = offsets;
     final int[] es = edges;
@@ -520,24 +510,13 @@ final class FrozenGraph {
     return table != null ? codes[node * subspaces] : touchRow(node);
   }
 
-  /** Reads values of a node's row, only to start loading each of its cache lines. */
-  private float touchRow(int node) {
-    return touchRow(vectors, node * dimension, dimension);
-  }
-
   /**
-   * Reads every 16th value of a row and its last, only to start loading it: no two reads are more than 64 bytes
-   * apart, so every cache line the row overlaps is touched wherever the row starts in a line. A row of 32 floats
-   * (128 bytes, three lines as an array's values start 16 bytes into a line) takes three reads; one of 37 (148
-   * bytes) takes four, and spans four lines in about a third of the rows, whose third line the first, middle and
-   * last value alone left to miss on its own.
+   * Reads a node's first, middle and last value, only to start loading its row: a row of 32 floats spans three
+   * cache lines (an array's values start 16 bytes into a line).
    */
-  static float touchRow(float[] d, int base, int dimension) {
-    float t = d[base + dimension - 1];
-    for (int i = 0; i < dimension - 1; i += 16) {
-      t += d[base + i];
-    }
-    return t;
+  private float touchRow(int node) {
+    int b = node * dimension;
+    return vectors[b] + vectors[b + (dimension >> 1)] + vectors[b + dimension - 1];
   }
 
   /** The cost of row {@code base}: exact, or any value above bound once it is known to exceed bound (L2 only). */
