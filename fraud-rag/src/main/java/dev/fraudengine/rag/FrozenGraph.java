@@ -24,10 +24,7 @@ import java.util.Arrays;
  * the cost's float bits made order-preserving in the high half and the node id (an ordinal in the tail) in the low
  * half, so heaps hold primitives and ties are broken the same way every time. An L2 cost is computed 8 values at a
  * time summed as a tree and is abandoned, checked every 16 values, once it exceeds the current ef-th best (it could
- * enter neither heap). A walk on the vectors (L2) reads their values in its own order (session 8): the dimensions by
- * their spread between linked nodes, largest first, so that a cost crosses the bound in fewer values; the frozen
- * rows are stored in that order and a search reorders its query once. Reordering changes only the rounding of a sum,
- * so the walk visits what it would visit but for costs equal to a few ulps.
+ * enter neither heap).
  * Expanding a node first marks its unvisited neighbours and reads a value of each one's code or a few of its row,
  * so that their cache misses overlap, then scores them. Per thread, a Scratch holds the visited marks (an epoch per node, so nothing is
  * cleared between searches) and the heaps; a search allocates nothing.
@@ -76,12 +73,6 @@ final class FrozenGraph {
   /** Per node id, its code: {@code codes[id * subspaces .. (id + 1) * subspaces)}; null without a quantiser. */
   private final byte[] codes;
   private final int subspaces;
-  /**
-   * The order in which the walk on the vectors reads their values: {@code vectors} and {@code upperVectors} hold
-   * value {@code order[i]} of a vector at position i, so that the dimensions that differ most between neighbours
-   * come first and an abandoned cost is abandoned sooner; null when the values keep their order (codes, COSINE).
-   */
-  private final int[] order;
   /** Marks an expanded node's key in the list walk (bit 31: ids are below 2^31). */
   private static final long EXPANDED = 1L << 31;
 
@@ -132,7 +123,6 @@ final class FrozenGraph {
       }
     }
     this.ordinalOf = ordinalOf;
-    this.order = l2 && quantizer == null && size > 0 ? order(size, dimension, vectors, offsets, edges) : null;
     this.vectors = new float[size * dimension];
     this.offsets = new int[size + 1];
     this.edges = new int[offsets[size]];
@@ -140,7 +130,7 @@ final class FrozenGraph {
     int most = 0;
     for (int id = 0; id < size; id++) {
       int o = ordinalOf[id];
-      copyRow(vectors, o * dimension, this.vectors, id * dimension);
+      System.arraycopy(vectors, o * dimension, this.vectors, id * dimension, dimension);
       this.offsets[id] = x;
       for (int e = offsets[o], end = offsets[o + 1]; e < end; e++) {
         this.edges[x++] = idOf[edges[e]];
@@ -174,7 +164,7 @@ final class FrozenGraph {
         int slot = upperSlot[o];
         if (slot >= 0) {
           slotId[slot] = idOf[o];
-          copyRow(vectors, o * dimension, upperVectors, slot * dimension);
+          System.arraycopy(vectors, o * dimension, upperVectors, slot * dimension, dimension);
         }
       }
       this.upperEdges = new int[upperEdges.length][];
@@ -187,46 +177,6 @@ final class FrozenGraph {
       }
       this.entrySlot = upperSlot[entry];
     }
-  }
-
-  /** Copies a row in the walk's order of values. */
-  private void copyRow(float[] from, int fromBase, float[] to, int toBase) {
-    if (order == null) {
-      System.arraycopy(from, fromBase, to, toBase, dimension);
-    } else {
-      for (int i = 0; i < dimension; i++) {
-        to[toBase + i] = from[fromBase + order[i]];
-      }
-    }
-  }
-
-  /**
-   * The dimensions by their mean squared difference between linked nodes, largest first (ties by index), over the
-   * edges of the first 4,096 ordinals: the walk's costs are mostly against the neighbours of nodes near the query,
-   * and the bound it abandons them against is checked every 16 values, so the values that add the most come first.
-   */
-  static int[] order(int size, int dimension, float[] vectors, int[] offsets, int[] edges) {
-    double[] spread = new double[dimension];
-    for (int o = 0, sample = Math.min(size, 4_096); o < sample; o++) {
-      for (int e = offsets[o], end = offsets[o + 1]; e < end; e++) {
-        int a = o * dimension;
-        int b = edges[e] * dimension;
-        for (int i = 0; i < dimension; i++) {
-          double d = vectors[a + i] - vectors[b + i];
-          spread[i] += d * d;
-        }
-      }
-    }
-    Integer[] dims = new Integer[dimension];
-    for (int i = 0; i < dimension; i++) {
-      dims[i] = i;
-    }
-    Arrays.sort(dims, (x, y) -> spread[x] != spread[y] ? Double.compare(spread[y], spread[x]) : Integer.compare(x, y));
-    int[] order = new int[dimension];
-    for (int i = 0; i < dimension; i++) {
-      order[i] = dims[i];
-    }
-    return order;
   }
 
   /** The node id of each ordinal: the inverse of the renumbering. */
@@ -281,18 +231,10 @@ final class FrozenGraph {
     boolean reranked = false;
     if (size > 0) {
       if (codes == null || !onCodes) {
-        // the graph's rows hold their values in the walk's order; the tail's, below, in theirs
-        float[] qo = q;
-        if (order != null) {
-          qo = s.ordered(dimension);
-          for (int i = 0; i < dimension; i++) {
-            qo[i] = q[order[i]];
-          }
-        }
         if (vis.all()) {
-          walkList(qo, null, ef, s);
+          walkList(q, null, ef, s);
         } else {
-          walk(qo, null, vis, ef, s);
+          walk(q, null, vis, ef, s);
         }
       } else {
         float[] table = s.table(subspaces * ProductQuantizer.CENTROIDS);
@@ -658,7 +600,6 @@ final class FrozenGraph {
     /** Sums the values read only to start loading rows early; kept so that those reads are not eliminated. */
     float touched;
     private float[] query = new float[0];
-    private float[] ordered = new float[0];
     private float[] table = new float[0];
     private int[] picked = new int[0];
 
@@ -689,14 +630,6 @@ final class FrozenGraph {
         picked = new int[n];
       }
       return picked;
-    }
-
-    /** The thread's buffer for a query in a graph's order of values, of a dimension. */
-    float[] ordered(int dimension) {
-      if (ordered.length != dimension) {
-        ordered = new float[dimension];
-      }
-      return ordered;
     }
 
     /** The thread's query buffer, of a dimension. */
