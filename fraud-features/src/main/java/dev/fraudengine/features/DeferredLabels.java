@@ -232,13 +232,8 @@ final class DeferredLabels {
     if (live == 0) {
       return null;
     }
-    for (int r = from[0]; r < allocated; r++) {
-      if (state[r] != null) {
-        from[0] = r;
-        return state[r];
-      }
-    }
-    for (int r = 0; r < Math.min(from[0], allocated); r++) {
+    // from[0] < allocated: it is 0 or a record found here, and records are never given back
+    for (int k = 0, r = from[0]; k < allocated; k++, r = r + 1 < allocated ? r + 1 : 0) {
       if (state[r] != null) {
         from[0] = r;
         return state[r];
