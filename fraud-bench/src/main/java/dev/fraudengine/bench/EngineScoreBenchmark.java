@@ -195,8 +195,8 @@ public class EngineScoreBenchmark {
       }
       hits += d.ruleHits().isEmpty() ? 0 : 1;
     }
-    System.out.printf("realistic engine ready: %d cases, %d rules; %.1f%% of decisions hit a rule%n",
-        realistic.cases.size(), rules.length, hits / 10.0);
+    System.out.printf("realistic engine ready: %s, %d rules; %.1f%% of decisions hit a rule%n",
+        realistic.cases, rules.length, hits / 10.0);
   }
 
   /** Closes the engine. */

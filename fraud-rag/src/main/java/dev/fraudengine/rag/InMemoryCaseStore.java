@@ -877,7 +877,7 @@ public final class InMemoryCaseStore implements CaseStore {
      * width is fixed with {@link #searchBeamWidth(int)}. Default 0.95. From 4,096 cases on, and again each time
      * the store has grown by a quarter, the store searches for up to 512 of its newest cases as if they were new
      * transactions (the graph it measures has not linked them yet), finds their 10 nearest cases exactly, and picks
-     * the narrowest beam (at least 16) whose recall on them reaches this one less its standard error (the sample's
+     * the narrowest beam (at least 10) whose recall on them reaches this one less its standard error (the sample's
      * own uncertainty, a few thousandths); the calibrated walk scores the vectors themselves, not codes (codes rank
      * skewed or discrete features, and traffic that drifts from the cases, too coarsely). Calibrating costs about a
      * second at 100,000 cases of 32 dimensions, under the lock that links new cases, not under searches. New

@@ -68,6 +68,43 @@ class CalibrationTest {
     }
   }
 
+  /**
+   * Regression: the ladder of beams started at 16, so an easy target was met with recall to spare and paid for it in
+   * every search (the realistic engine's store sat at 16 with recall@10 0.976 for a target of 0.95).
+   */
+  @Test
+  void calibrated_targetMetBelowTheOldFloorOf16_picksTheNarrowerBeamAndNewQueriesStillReachIt() {
+    long seed = 717L;
+    System.out.println("calibrated_targetMetBelowTheOldFloorOf16_picksTheNarrowerBeamAndNewQueriesStillReachIt seed="
+        + seed);
+    SplittableRandom r = new SplittableRandom(seed);
+    float[][] centres = centres(r);
+    int n = 8_000;
+    ExactIndex exact = new ExactIndex(DIM, Similarity.L2, n);
+    JVectorIndex index = JVectorIndex.calibrated(DIM, Similarity.L2, 16, 100, 0.9);
+    try {
+      for (int o = 0; o < n; o++) {
+        float[] v = around(centres[r.nextInt(centres.length)], r);
+        exact.add(o, v);
+        index.add(o, v);
+      }
+      index.link(0, n);
+      float[][] queries = new float[300][];
+      for (int q = 0; q < queries.length; q++) {
+        queries[q] = around(centres[r.nextInt(centres.length)], r);
+      }
+      JVectorIndex.Tuning t = index.tuning();
+      double recall = recall(exact, index, queries, n);
+      System.out.printf("target 0.90: %s; new queries recall@10 %.4f%n", t, recall);
+      assertThat(t.beam()).isBetween(JVectorIndex.CALIBRATION_K, 15);
+      assertThat(t.recall()).isGreaterThanOrEqualTo(0.9);
+      assertThat(recall).isGreaterThanOrEqualTo(0.88);
+    } finally {
+      exact.close();
+      index.close();
+    }
+  }
+
   @Test
   void calibrated_cosine_newQueriesReachTheTarget() {
     long seed = 616L;
