@@ -77,43 +77,36 @@ class CalibrationTest {
     long seed = 717L;
     System.out.println("calibrated_targetMetBelowTheOldFloorOf16_picksTheNarrowerBeamAndNewQueriesStillReachIt seed="
         + seed);
-    SplittableRandom r = new SplittableRandom(seed);
-    float[][] centres = centres(r);
-    int n = 8_000;
-    ExactIndex exact = new ExactIndex(DIM, Similarity.L2, n);
-    JVectorIndex index = JVectorIndex.calibrated(DIM, Similarity.L2, 16, 100, 0.9);
-    try {
-      for (int o = 0; o < n; o++) {
-        float[] v = around(centres[r.nextInt(centres.length)], r);
-        exact.add(o, v);
-        index.add(o, v);
-      }
-      index.link(0, n);
-      float[][] queries = new float[300][];
-      for (int q = 0; q < queries.length; q++) {
-        queries[q] = around(centres[r.nextInt(centres.length)], r);
-      }
-      JVectorIndex.Tuning t = index.tuning();
-      double recall = recall(exact, index, queries, n);
-      System.out.printf("target 0.90: %s; new queries recall@10 %.4f%n", t, recall);
-      assertThat(t.beam()).isBetween(JVectorIndex.CALIBRATION_K, 15);
-      assertThat(t.recall()).isGreaterThanOrEqualTo(0.9);
-      assertThat(recall).isGreaterThanOrEqualTo(0.88);
-    } finally {
-      exact.close();
-      index.close();
-    }
+    Calibrated c = calibrateOnClusters(seed, Similarity.L2, 8_000, 0.9);
+    System.out.printf("target 0.90: %s; new queries recall@10 %.4f%n", c.tuning(), c.recall());
+    assertThat(c.tuning().beam()).isBetween(JVectorIndex.CALIBRATION_K, 15);
+    assertThat(c.tuning().recall()).isGreaterThanOrEqualTo(0.9);
+    assertThat(c.recall()).isGreaterThanOrEqualTo(0.88);
   }
 
   @Test
   void calibrated_cosine_newQueriesReachTheTarget() {
     long seed = 616L;
     System.out.println("calibrated_cosine_newQueriesReachTheTarget seed=" + seed);
+    Calibrated c = calibrateOnClusters(seed, Similarity.COSINE, 8_000, 0.95);
+    System.out.printf("cosine: %s; new queries recall@10 %.4f%n", c.tuning(), c.recall());
+    assertThat(c.tuning().calibratedAt()).isEqualTo(8_000);
+    assertThat(c.tuning().recall()).isGreaterThanOrEqualTo(0.95);
+    assertThat(c.recall()).isGreaterThanOrEqualTo(0.95);
+  }
+
+  /** A calibrated index's tuning and what new queries recall@10 with it. */
+  private record Calibrated(JVectorIndex.Tuning tuning, double recall) {}
+
+  /**
+   * Builds a calibrated index (degree 16, build beam 100) over {@code n} vectors around the clusters' centres, links
+   * them at once, and measures 300 new vectors around the same centres against an exact scan.
+   */
+  private static Calibrated calibrateOnClusters(long seed, Similarity similarity, int n, double target) {
     SplittableRandom r = new SplittableRandom(seed);
     float[][] centres = centres(r);
-    int n = 8_000;
-    ExactIndex exact = new ExactIndex(DIM, Similarity.COSINE, n);
-    JVectorIndex index = JVectorIndex.calibrated(DIM, Similarity.COSINE, 16, 100, 0.95);
+    ExactIndex exact = new ExactIndex(DIM, similarity, n);
+    JVectorIndex index = JVectorIndex.calibrated(DIM, similarity, 16, 100, target);
     try {
       for (int o = 0; o < n; o++) {
         float[] v = around(centres[r.nextInt(centres.length)], r);
@@ -125,12 +118,7 @@ class CalibrationTest {
       for (int q = 0; q < queries.length; q++) {
         queries[q] = around(centres[r.nextInt(centres.length)], r);
       }
-      JVectorIndex.Tuning t = index.tuning();
-      double recall = recall(exact, index, queries, n);
-      System.out.printf("cosine: %s; new queries recall@10 %.4f%n", t, recall);
-      assertThat(t.calibratedAt()).isEqualTo(n);
-      assertThat(t.recall()).isGreaterThanOrEqualTo(0.95);
-      assertThat(recall).isGreaterThanOrEqualTo(0.95);
+      return new Calibrated(index.tuning(), recall(exact, index, queries, n));
     } finally {
       exact.close();
       index.close();
