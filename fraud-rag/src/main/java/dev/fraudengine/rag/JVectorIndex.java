@@ -95,12 +95,12 @@ final class JVectorIndex implements NeighbourIndex {
   static final int CALIBRATION_MIN = 4_096;
   /** The beam before any calibration. */
   static final int DEFAULT_BEAM = 50;
-  /** The beam widths calibration tries, in order. */
-  private static final int[] LADDER = {10, 12, 14, 16, 20, 24, 28, 32, 36, 40, 44, 48, 52, 56, 64, 72, 80, 96, 112,
-      128, 160, 200, 256};
   /** The queries and the k of calibration. */
   static final int CALIBRATION_QUERIES = 512;
   static final int CALIBRATION_K = 10;
+  /** The beam widths calibration tries, in order, from the k it measures (see the class comment). */
+  private static final int[] LADDER = {CALIBRATION_K, 12, 14, 16, 20, 24, 28, 32, 36, 40, 44, 48, 52, 56, 64, 72, 80,
+      96, 112, 128, 160, 200, 256};
   /** The fewest new vectors a calibration searches for. */
   static final int MIN_HELD_OUT = 64;
 
