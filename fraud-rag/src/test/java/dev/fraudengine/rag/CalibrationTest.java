@@ -285,12 +285,23 @@ class CalibrationTest {
     return hits / (double) (queries.length * 10);
   }
 
-  private static FrozenGraph frozen(JVectorIndex index) {
+  static FrozenGraph frozen(JVectorIndex index) {
     return (FrozenGraph) read(index, "frozen");
   }
 
-  private static float[] flat(JVectorIndex index) {
+  static float[] flat(JVectorIndex index) {
     return (float[]) read(index, "flat");
+  }
+
+  /** The top level of the index's frozen graph: 0 when it has no upper levels. */
+  static int topLevel(JVectorIndex index) {
+    try {
+      java.lang.reflect.Field f = FrozenGraph.class.getDeclaredField("topLevel");
+      f.setAccessible(true);
+      return f.getInt(frozen(index));
+    } catch (ReflectiveOperationException e) {
+      throw new AssertionError(e);
+    }
   }
 
   private static Object read(JVectorIndex index, String field) {

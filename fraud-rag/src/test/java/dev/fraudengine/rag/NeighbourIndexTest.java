@@ -243,6 +243,56 @@ class NeighbourIndexTest {
   }
 
   @Test
+  void frozenGraphSearch_oneScratchAcrossSearchesAndGraphs_returnsWhatAFreshScratchReturns() {
+    long seed = 29L;
+    System.out.println("frozenGraphSearch_oneScratchAcrossSearchesAndGraphs_returnsWhatAFreshScratchReturns seed="
+        + seed);
+    SplittableRandom r = new SplittableRandom(seed);
+    int dim = 37;
+    // two graphs of different sizes, both with upper levels, searched in turn with one thread's scratch: a visited
+    // mark left over from an earlier search (of either graph, on either level) would hide a node from a later one
+    JVectorIndex big = new JVectorIndex(dim, Similarity.L2, 16, 100, 40);
+    JVectorIndex small = new JVectorIndex(dim, Similarity.L2, 16, 100, 40);
+    try {
+      int[] sizes = {5_000, 1_200};
+      JVectorIndex[] indexes = {big, small};
+      long[][] visibleFrom = new long[2][];
+      for (int g = 0; g < 2; g++) {
+        visibleFrom[g] = new long[sizes[g]];
+        for (int o = 0; o < sizes[g]; o++) {
+          indexes[g].add(o, gaussian(r, dim));
+          visibleFrom[g][o] = o % 4 == 0 ? Long.MAX_VALUE : 0;
+        }
+        indexes[g].link(0, sizes[g]);
+        assertThat(CalibrationTest.topLevel(indexes[g])).as("graph %d has upper levels", g).isPositive();
+      }
+      FrozenGraph.Scratch shared = new FrozenGraph.Scratch();
+      int differing = 0;
+      for (int q = 0; q < 400; q++) {
+        int g = q % 3 == 0 ? 1 : 0;
+        FrozenGraph graph = CalibrationTest.frozen(indexes[g]);
+        float[] flat = CalibrationTest.flat(indexes[g]);
+        int n = sizes[g];
+        // every ordinal visible (the list walk, bit marks) or a quarter removed (the filtered walk, epoch marks)
+        NeighbourIndex.Visibility vis = q % 2 == 0 ? new NeighbourIndex.Visibility(null, n, 0, true)
+            : new NeighbourIndex.Visibility(visibleFrom[g], n, 0);
+        int ef = 10 + r.nextInt(40);
+        float[] query = gaussian(r, dim);
+        int[] reused = new int[10];
+        int[] fresh = new int[10];
+        int a = graph.search(query, vis, flat, n, ef, ef, false, shared, reused);
+        int b = graph.search(query, vis, flat, n, ef, ef, false, new FrozenGraph.Scratch(), fresh);
+        assertThat(a).isEqualTo(b).isEqualTo(10);
+        differing += Arrays.equals(reused, fresh) ? 0 : 1;
+      }
+      assertThat(differing).as("searches whose results depended on the scratch's history").isZero();
+    } finally {
+      big.close();
+      small.close();
+    }
+  }
+
+  @Test
   void frozenGraphKey_randomCostsAndOrdinals_orderByCostThenOrdinalAndRoundTrip() {
     long seed = 5L;
     System.out.println("frozenGraphKey_randomCostsAndOrdinals_orderByCostThenOrdinalAndRoundTrip seed=" + seed);
