@@ -359,8 +359,8 @@ final class FrozenGraph {
         for (int i = 0; i < count; i++) {
           touch += touchRow(fresh[i]);
         }
-        // and the neighbour list of the node that will be expanded next unless a fresh one beats it: a guess that
-        // holds more often than not, whose miss then overlaps the rows' instead of following them
+        // and the neighbour list of the node that will be expanded next unless a fresh one beats it, so that its miss
+        // overlaps the rows' instead of following them (a guess: when a fresh node wins, one read was wasted)
         int guess = next;
         while (guess < filled && (list[guess] & EXPANDED) != 0) {
           guess++;
