@@ -118,14 +118,15 @@ final class EngineRun {
   }
 
   /**
-   * Writes every evaluation row as CSV: transaction_id,card_id,event_time,label,score,verdict, and with
-   * {@link #caseSignals} nearest_fraud_similarity,fraud_share.
+   * Writes every evaluation row as CSV: transaction_id,card_id,event_time,label,score,verdict, with
+   * {@link #caseSignals} nearest_fraud_similarity,fraud_share, then pattern (the input's fraud pattern of the row,
+   * empty when it has none).
    */
   EngineRun scoresOut(Writer out) {
     this.scoresOut = out;
     try {
       out.write("transaction_id,card_id,event_time,label,score,verdict"
-          + (caseSignals ? ",nearest_fraud_similarity,fraud_share" : "") + "\n");
+          + (caseSignals ? ",nearest_fraud_similarity,fraud_share" : "") + ",pattern\n");
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write scores", e);
     }
@@ -214,9 +215,11 @@ final class EngineRun {
 
   private void writeScore(Row r) {
     try {
-      scoresOut.write(r.transaction().id() + "," + r.transaction().cardId() + "," + r.transaction().eventTime() + ","
+      scoresOut.write(TransactionOutput.csvCell(r.transaction().id()) + ","
+          + TransactionOutput.csvCell(r.transaction().cardId()) + "," + r.transaction().eventTime() + ","
           + (r.fraud() ? 1 : 0) + "," + String.format(Locale.ROOT, "%.6f", r.score()) + "," + r.verdict()
-          + (caseSignals ? signals(r.decision()) : "") + "\n");
+          + (caseSignals ? signals(r.decision()) : "") + ","
+          + (r.pattern() == null ? "" : TransactionOutput.csvCell(r.pattern())) + "\n");
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write scores", e);
     }

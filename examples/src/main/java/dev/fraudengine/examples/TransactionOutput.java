@@ -48,12 +48,7 @@ final class TransactionOutput {
           }
           Object v = values.get(i);
           if (v != null) {
-            String s = v.toString();
-            if (s.indexOf(',') >= 0 || s.indexOf('"') >= 0) {
-              sb.append('"').append(s.replace("\"", "\"\"")).append('"');
-            } else {
-              sb.append(s);
-            }
+            sb.append(csvCell(v.toString()));
           }
         }
         sb.append('\n');
@@ -80,6 +75,11 @@ final class TransactionOutput {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write transactions", e);
     }
+  }
+
+  /** A CSV cell as the csv input format reads it back: quoted, quotes doubled, when it holds a comma or a quote. */
+  static String csvCell(String s) {
+    return s.indexOf(',') >= 0 || s.indexOf('"') >= 0 ? '"' + s.replace("\"", "\"\"") + '"' : s;
   }
 
   private static String amount(double a) {

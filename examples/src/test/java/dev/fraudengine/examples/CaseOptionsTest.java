@@ -63,7 +63,7 @@ class CaseOptionsTest {
     assertThat(r.exitCode()).as(r.err()).isZero();
     List<String> lines = Files.readAllLines(scores);
     assertThat(lines.get(0))
-        .isEqualTo("transaction_id,card_id,event_time,label,score,verdict,nearest_fraud_similarity,fraud_share");
+        .isEqualTo("transaction_id,card_id,event_time,label,score,verdict,nearest_fraud_similarity,fraud_share,pattern");
     assertThat(lines).hasSize(JSON.readTree(r.out()).get("n").asInt() + 1);
     List<String[]> withCases = lines.stream().skip(1).map(l -> l.split(",", -1)).filter(f -> !f[7].isEmpty())
         .toList();

@@ -8,6 +8,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,8 +51,18 @@ class CommandsTest {
     assertThat(o.get("frauds").asLong()).isPositive();
     assertThat(o.get("patterns").size()).isPositive();
     List<String> lines = Files.readAllLines(scores);
-    assertThat(lines.get(0)).isEqualTo("transaction_id,card_id,event_time,label,score,verdict");
+    assertThat(lines.get(0)).isEqualTo("transaction_id,card_id,event_time,label,score,verdict,pattern");
     assertThat(lines).hasSize(o.get("n").asInt() + 1);
+    // each row carries its fraud pattern: the frauds of a pattern are what the JSON counts for it, and a
+    // legitimate row has none
+    Map<String, Long> frauds = lines.stream().skip(1).map(l -> l.split(",", -1))
+        .filter(f -> f[3].equals("1") && !f[6].isEmpty())
+        .collect(Collectors.groupingBy(f -> f[6], Collectors.counting()));
+    o.get("patterns").fields().forEachRemaining(
+        p -> assertThat(frauds.get(p.getKey())).as(p.getKey()).isEqualTo(p.getValue().get("frauds").asLong()));
+    assertThat(frauds.keySet()).hasSize(o.get("patterns").size());
+    assertThat(lines.stream().skip(1).map(l -> l.split(",", -1)).filter(f -> f[3].equals("0")))
+        .allMatch(f -> f[6].isEmpty());
   }
 
   @Test
