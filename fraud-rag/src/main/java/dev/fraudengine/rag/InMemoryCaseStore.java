@@ -729,7 +729,7 @@ public final class InMemoryCaseStore implements CaseStore {
     private int maxObserved = 100_000;
     private int legitimateOneIn = 1;
     private int maxDegree = 16;
-    private int buildBeamWidth = 100;
+    private int buildBeamWidth = 200;
     /** 0: calibrated to targetRecall. */
     private int searchBeamWidth;
     private double targetRecall = 0.95;
@@ -833,7 +833,11 @@ public final class InMemoryCaseStore implements CaseStore {
     }
 
     /**
-     * Sets the beam width used when adding to the graph. Default 100.
+     * Sets the beam width used when adding to the graph. Default 200. A wider build beam finds each new node better
+     * neighbours: the graph takes longer to build but is searched at a narrower beam for the same recall. On 100,000
+     * embeddings of the benchmarks' realistic payments (37 dimensions), 200 against 100 took 16 s against 9 s to
+     * build on two cores, calibrated to the narrowest beam, 10, in every build (100: 10 or 12), and returned 0.977 to
+     * 0.981 of the true 5 nearest against 0.954 to 0.979, in about 4 % less time a search.
      *
      * @param width the width, in [8, 1000]
      * @return this builder
