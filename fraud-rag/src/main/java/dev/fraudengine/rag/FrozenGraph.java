@@ -648,8 +648,8 @@ final class FrozenGraph {
      * which a walk sets a few hundred words). dirtyCount is -1 while a walk runs: one that did not finish leaves it
      * so, and the next clears every word.
      */
-    int[] dirty = new int[0];
-    int dirtyCount;
+    private int[] dirty = new int[0];
+    private int dirtyCount;
     private long[] upperBits = new long[0];
 
     /** Visited marks of n nodes as a bit set, all clear: small enough to stay in L1 for a graph of 100,000. */
